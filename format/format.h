@@ -1,0 +1,230 @@
+/*
+ * format.h - the pure byte codec of the quire container (spec/FORMAT.md).
+ *
+ * Encoders append to a quire__buf; decoders read through a quire__cur and
+ * leave err, err_off and err_what in it on failure. Nothing here does I/O,
+ * compression or cryptography.
+ */
+#ifndef QUIRE_FORMAT_FORMAT_H
+#define QUIRE_FORMAT_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cursor.h"
+
+/* ---- constants (spec section numbers in brackets) ---- */
+#define QUIRE__MAGIC_LEN 10
+extern const uint8_t quire__magic[QUIRE__MAGIC_LEN];
+#define QUIRE__HEADER_LEN 16        /* [2] file header */
+#define QUIRE__FRAME_HEAD 12        /* [3] type, flags, length */
+#define QUIRE__FRAME_OVERHEAD 16    /* head + CRC-32 */
+#define QUIRE__BLOCK_HEAD 20        /* [4] block payload header */
+#define QUIRE__ENVELOPE_HEAD 12     /* [7] index payload header */
+#define QUIRE__TRAILER_PAYLOAD 56   /* [8] */
+#define QUIRE__TRAILER_FRAME (QUIRE__FRAME_OVERHEAD + QUIRE__TRAILER_PAYLOAD)
+#define QUIRE__RECORD_HEAD 8        /* [5] */
+#define QUIRE__MIN_FIELD 8
+#define QUIRE__MIN_PART 8
+#define QUIRE__BLOCK_ENTRY 32       /* [7] index block table entry */
+#define QUIRE__ARTICLE_ENTRY 44     /* [7] index article entry */
+#define QUIRE__PAIR_ENTRY 16        /* [7] URL and date table entries */
+#define QUIRE__DIGEST_LEN 32
+
+#define QUIRE__CODEC_STORED 0
+#define QUIRE__CODEC_ZLIB 1
+#define QUIRE__BLOCK_F_DICT 0x01
+
+/* frame types, as little-endian u32 of their four ASCII letters */
+#define QUIRE__FT(a, b, c, d)                                                                      \
+    ((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
+#define QUIRE__FT_BLOK QUIRE__FT('B', 'L', 'O', 'K')
+#define QUIRE__FT_DICT QUIRE__FT('D', 'I', 'C', 'T')
+#define QUIRE__FT_INDX QUIRE__FT('I', 'N', 'D', 'X')
+#define QUIRE__FT_SEAL QUIRE__FT('S', 'E', 'A', 'L')
+#define QUIRE__FT_TRLR QUIRE__FT('T', 'R', 'L', 'R')
+/* ancillary: first letter lowercase */
+#define QUIRE__FT_IS_ANCILLARY(t) (((t) & 0x20u) != 0)
+
+/* ---- limits ---- */
+typedef struct quire__limits {
+    uint64_t frame;
+    uint64_t block;
+    uint64_t record;
+    uint64_t fields;
+    uint64_t field;
+    uint64_t parts;
+    uint64_t articles;
+    uint64_t index;
+    uint64_t ratio;
+    uint64_t list;
+} quire__limits;
+void quire__limits_default(quire__limits *l);
+/* which: QUIRE_LIMIT_*; returns 0 or QUIRE_E_ARG */
+int quire__limits_set(quire__limits *l, int which, uint64_t value);
+int quire__limits_info(int which, uint64_t *def, uint64_t *max);
+
+/* ---- CRC-32 (ISO-HDLC, as zlib's crc32) ---- */
+uint32_t quire__crc32(uint32_t crc, const uint8_t *p, size_t n);
+
+/* ---- file header [2] ---- */
+typedef struct quire__header {
+    uint8_t major, minor;
+} quire__header;
+void quire__header_encode(quire__buf *b);
+int quire__header_decode(quire__cur *c, quire__header *h);
+
+/* ---- frames [3] ---- */
+typedef struct quire__frame {
+    uint32_t type;
+    uint64_t offset;       /* absolute offset of the frame's first byte */
+    const uint8_t *payload;
+    uint32_t len;          /* payload length */
+    uint32_t crc;          /* stored CRC */
+    int crc_ok;
+} quire__frame;
+/* Starts a frame in b: writes the head with a zero length; returns the head
+ * position to give to quire__frame_end. */
+size_t quire__frame_begin(quire__buf *b, uint32_t type);
+/* Patches the length and appends the CRC-32. */
+void quire__frame_end(quire__buf *b, size_t head_pos);
+/* Reads one whole frame at the cursor. Checks the type letters, reserved
+ * flags, the limit and that the payload is present. CRC mismatch is an
+ * error (QUIRE_E_CRC) unless the library is a fuzzing build. */
+int quire__frame_decode(quire__cur *c, const quire__limits *l, quire__frame *f);
+/* Writes the four letters of a type (for messages) into out[5]. */
+void quire__frame_type_name(uint32_t type, char out[5]);
+
+/* ---- blocks [4] ---- */
+typedef struct quire__block_head {
+    uint8_t codec;
+    uint8_t flags;
+    uint32_t n_records;
+    uint32_t raw_size;      /* uncompressed bytes */
+    uint64_t first_article;
+    const uint8_t *data;    /* compressed (or stored) data */
+    size_t data_len;
+} quire__block_head;
+void quire__block_head_encode(quire__buf *b, const quire__block_head *h);
+int quire__block_head_decode(quire__cur *c, const quire__limits *l, quire__block_head *h);
+/* Walks the uncompressed records of a block: each call gives the next
+ * record's bytes; returns 0, QUIRE_DONE at the exact end, or an error. */
+int quire__block_next_record(quire__cur *c, const quire__limits *l, const uint8_t **rec,
+                             size_t *rec_len);
+
+/* ---- records [5] ---- */
+typedef struct quire__rfield {
+    uint16_t key;
+    uint8_t type;
+    size_t name_off, name_len; /* extension name, relative to the base buffer */
+    size_t val_off, val_len;
+    size_t n_items;            /* LIST */
+} quire__rfield;
+typedef struct quire__rpart {
+    size_t name_off, name_len;
+    size_t media_off, media_len;
+    size_t data_off, data_len;
+} quire__rpart;
+/* Reads the record header; returns counts checked against the limits and
+ * against the bytes that remain. */
+int quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size_t *n_parts);
+/* Decodes the fields and parts that follow the header into f[0..n_fields)
+ * and p[0..n_parts); offsets are relative to c->buf. Checks canonical
+ * order, uniqueness, types, UTF-8, times, and that nothing trails. */
+int quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator *a,
+                       quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts);
+/* Encodes a record from an arena; f must already be in canonical order. */
+void quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f,
+                          size_t n_fields, const quire__rpart *p, size_t n_parts);
+/* Compares two fields in canonical order (<0, 0, >0). */
+int quire__field_cmp(const uint8_t *arena, const quire__rfield *x, const quire__rfield *y);
+/* Checks a value against a type: 0 or QUIRE_E_FIELD/UTF8/TIME/JSON/LIMIT
+ * (a: scratch memory for the JSON check).
+ * For LIST, *n_items receives the count. */
+int quire__value_check(quire__cur *c, int type, const quire__limits *l, const quire__allocator *a,
+                       size_t *n_items);
+/* BCP 47 shape: alphanumeric subtags of 1..8 joined by '-' (spec 5.4). */
+int quire__language_ok(const uint8_t *s, size_t n);
+/* The type a standard key requires, -1 if unknown. */
+int quire__std_type(unsigned key);
+const char *quire__std_name(unsigned key);
+unsigned quire__std_key(const uint8_t *name, size_t len);
+/* Item i of an encoded LIST value that already passed quire__value_check. */
+int quire__list_item(const uint8_t *v, size_t len, size_t i, const uint8_t **item,
+                     size_t *item_len);
+
+/* ---- times [5.3] ---- */
+int quire__time_parse(const uint8_t *s, size_t len, int64_t *secs);
+
+/* ---- index [7] ---- */
+typedef struct quire__env_head {
+    uint8_t codec;
+    uint64_t raw_size;
+    const uint8_t *data;
+    size_t data_len;
+} quire__env_head;
+void quire__env_head_encode(quire__buf *b, uint8_t codec, uint64_t raw_size);
+int quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h);
+
+typedef struct quire__iblock {
+    uint64_t frame_offset;
+    uint32_t frame_size;
+    uint32_t raw_size;
+    uint64_t first_article;
+    uint32_t n_records;
+} quire__iblock;
+typedef struct quire__index {
+    uint64_t n_articles;
+    uint64_t n_blocks;
+    const uint8_t *blocks;   /* n_blocks x QUIRE__BLOCK_ENTRY */
+    const uint8_t *articles; /* n_articles x QUIRE__ARTICLE_ENTRY */
+    uint64_t n_urls;
+    const uint8_t *urls;     /* n_urls x QUIRE__PAIR_ENTRY */
+    uint64_t n_dates;
+    const uint8_t *dates;    /* n_dates x QUIRE__PAIR_ENTRY */
+} quire__index;
+/* Decodes and fully validates an uncompressed index: every table's size,
+ * block contiguity, entry placement, sort order. The pointers point into
+ * c->buf. max_offset bounds block frame offsets (the index frame's own). */
+int quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset,
+                        quire__index *ix);
+void quire__index_block(const quire__index *ix, uint64_t i, quire__iblock *b);
+void quire__index_article(const quire__index *ix, uint64_t i, const uint8_t **digest,
+                          uint32_t *block, uint32_t *offset, uint32_t *len);
+void quire__index_url(const quire__index *ix, uint64_t i, uint64_t *hash, uint64_t *article);
+void quire__index_date(const quire__index *ix, uint64_t i, int64_t *secs, uint64_t *article);
+/* Binary searches; return the first position whose key is >= the given one. */
+uint64_t quire__index_url_lower(const quire__index *ix, uint64_t hash);
+uint64_t quire__index_date_lower(const quire__index *ix, int64_t secs);
+uint64_t quire__url_hash(const uint8_t *url, size_t len);
+
+/* Index encoding: the writer appends entries as it goes, then sorts. */
+void quire__index_put_head(quire__buf *b, uint64_t n_articles, uint64_t n_blocks);
+void quire__index_put_block(quire__buf *b, const quire__iblock *blk);
+void quire__index_put_article(quire__buf *b, const uint8_t digest[32], uint32_t block,
+                              uint32_t offset, uint32_t len);
+/* Sorts n 16-byte (key, article) pairs in place: URL pairs as unsigned,
+ * date pairs as signed keys. */
+void quire__pairs_sort(uint8_t *pairs, size_t n, int signed_key);
+
+/* ---- trailer [8] ---- */
+typedef struct quire__trailer {
+    uint64_t index_offset;
+    uint64_t dict_offset;
+    uint64_t seal_offset;
+    uint64_t n_articles;
+    uint64_t checkpoint;
+    uint64_t self_offset;
+} quire__trailer;
+void quire__trailer_encode(quire__buf *b, const quire__trailer *t);
+/* Decodes a TRLR frame payload (already CRC-checked by quire__frame_decode). */
+int quire__trailer_decode(quire__cur *c, quire__trailer *t);
+
+/* Fuzzing builds ignore checksum results (spec: never in a release). */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+#define QUIRE__FUZZING 1
+#else
+#define QUIRE__FUZZING 0
+#endif
+
+#endif

@@ -1,0 +1,404 @@
+/*
+ * quire.h - the libquire API. This header is the manual.
+ *
+ * quire is a compact, signed, compressed container for news articles, their
+ * metadata and their provenance. The normative byte format is spec/FORMAT.md;
+ * error codes are listed in spec/ERRORS.md.
+ *
+ * Conventions, stated once:
+ *  - Every function that can fail returns an int: QUIRE_OK (0), QUIRE_DONE (1)
+ *    for a normal end of iteration, or a negative QUIRE_E_* code. Codes never
+ *    change meaning; quire_error_class() groups them.
+ *  - Functions that read input take an optional quire_diag *d (NULL is fine).
+ *    On failure it receives the code, the absolute byte offset where the
+ *    problem was found, the article number when known (else -1) and a static
+ *    string naming what was being read.
+ *  - The library never prints, exits or aborts on bad input, and keeps no
+ *    global mutable state. Handles are not thread-safe; distinct handles may
+ *    be used from distinct threads.
+ *  - A pointer passed in is borrowed for the duration of the call unless the
+ *    function says otherwise. A pointer handed out is owned by the handle and
+ *    valid until the next call on that handle or its _free.
+ *  - _free(NULL) is a no-op. (ptr, 0) is a valid empty buffer, ptr may be NULL.
+ *  - Every declared size in an input is checked against the bytes that remain
+ *    and against a limit before anything is allocated; decoders never read
+ *    outside the buffer they are given.
+ *  - A malformed-input error during open poisons a reader: later calls return
+ *    QUIRE_E_BADSTATE.
+ *  - Article numbers are 0-based, in the order articles were added.
+ */
+#ifndef QUIRE_H
+#define QUIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QUIRE_VERSION_MAJOR 0
+#define QUIRE_VERSION_MINOR 1
+#define QUIRE_VERSION_PATCH 0
+#define QUIRE_VERSION_NUMBER                                                                       \
+    (QUIRE_VERSION_MAJOR * 10000 + QUIRE_VERSION_MINOR * 100 + QUIRE_VERSION_PATCH)
+#define QUIRE_VERSION_STRING "0.1.0"
+
+/* The container format version this library writes (spec/FORMAT.md). */
+#define QUIRE_FORMAT_MAJOR 1
+#define QUIRE_FORMAT_MINOR 0
+
+#if defined(__GNUC__) || defined(__clang__)
+#define QUIRE_API __attribute__((visibility("default")))
+#define QUIRE_NODISCARD __attribute__((warn_unused_result))
+#else
+#define QUIRE_API
+#define QUIRE_NODISCARD
+#endif
+
+/* ======================================================================
+ * Status and error codes (ABI: never renumbered, never reused)
+ * ====================================================================== */
+#define QUIRE_OK 0
+#define QUIRE_DONE 1 /* normal end of an iteration */
+
+/* misuse */
+#define QUIRE_E_ARG (-1)      /* invalid argument */
+#define QUIRE_E_BADSTATE (-2) /* call out of order, or handle poisoned */
+/* resource */
+#define QUIRE_E_NOMEM (-10) /* allocation failed */
+#define QUIRE_E_IO (-11)    /* read, write, open or map failed (see errno) */
+/* malformed input */
+#define QUIRE_E_TRUNCATED (-20) /* input ends inside a structure */
+#define QUIRE_E_MAGIC (-21)     /* not a quire file (bad magic) */
+#define QUIRE_E_RESERVED (-22)  /* a reserved field or flag is not zero */
+#define QUIRE_E_CRC (-23)       /* frame CRC-32 mismatch */
+#define QUIRE_E_FRAME (-24)     /* bad frame type or frame out of place */
+#define QUIRE_E_BLOCK (-25)     /* bad block header or record framing */
+#define QUIRE_E_INFLATE (-26)   /* corrupt compressed data or wrong size */
+#define QUIRE_E_RECORD (-27)    /* malformed record */
+#define QUIRE_E_FIELD (-28)     /* field value invalid for its type or key */
+#define QUIRE_E_UTF8 (-29)      /* invalid UTF-8 where UTF-8 is required */
+#define QUIRE_E_TIME (-30)      /* invalid date or time */
+#define QUIRE_E_ORDER (-31)     /* non-canonical order or duplicate */
+#define QUIRE_E_INDEX (-32)     /* malformed or inconsistent index */
+#define QUIRE_E_TRAILER (-33)   /* malformed trailer */
+#define QUIRE_E_DIGEST (-34)    /* record digest differs from the index */
+#define QUIRE_E_TRAILING (-35)  /* bytes after the end of a structure */
+#define QUIRE_E_JSON (-36)      /* invalid JSON (import) */
+#define QUIRE_E_DICT (-37)      /* block needs a dictionary that is absent */
+/* unsupported */
+#define QUIRE_E_VERSION (-50)  /* newer major format version */
+#define QUIRE_E_CRITICAL (-51) /* unknown critical frame type */
+#define QUIRE_E_CODEC (-52)    /* unknown compression codec */
+/* over a limit (not malformed: a larger limit may accept it) */
+#define QUIRE_E_LIMIT (-60)
+/* lookup */
+#define QUIRE_E_NOTFOUND (-70)
+
+/* Error classes, for quire_error_class(). */
+#define QUIRE_CLASS_OK 0
+#define QUIRE_CLASS_MISUSE 1
+#define QUIRE_CLASS_RESOURCE 2
+#define QUIRE_CLASS_MALFORMED 3
+#define QUIRE_CLASS_UNSUPPORTED 4
+#define QUIRE_CLASS_LIMIT 5
+#define QUIRE_CLASS_NOTFOUND 6
+#define QUIRE_CLASS_AUTH 7
+
+/* Returns a static, never NULL, English description of a code. */
+QUIRE_API const char *quire_strerror(int code);
+/* Returns the stable symbolic name ("QUIRE_E_CRC"), never NULL. */
+QUIRE_API const char *quire_error_name(int code);
+/* Returns the QUIRE_CLASS_* of a code. */
+QUIRE_API int quire_error_class(int code);
+
+typedef struct quire_diag {
+    int code;            /* the QUIRE_E_* code, as returned */
+    uint64_t offset;     /* absolute byte offset in the file or input */
+    int64_t article;     /* article number, or -1 when not known */
+    const char *what;    /* static: what was being read, never NULL after a failure */
+    const char *detail;  /* static extra detail (e.g. zlib's message) or NULL */
+} quire_diag;
+
+QUIRE_API unsigned quire_version_number(void);
+QUIRE_API const char *quire_version_string(void);
+/* Returns 1 if the library was built with FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+ * (checksum and digest mismatches ignored). Release builds return 0. */
+QUIRE_API int quire_is_fuzzing_build(void);
+
+/* ======================================================================
+ * Memory
+ * ====================================================================== */
+/* All memory of a handle (zlib's too) comes from these hooks when given.
+ * alloc returns NULL on failure; free accepts NULL. */
+typedef struct quire_alloc {
+    void *(*alloc)(void *opaque, size_t size);
+    void (*free)(void *opaque, void *ptr);
+    void *opaque;
+} quire_alloc;
+
+/* ======================================================================
+ * Limits (spec/FORMAT.md, "Limits"). Each has a default and a hard maximum;
+ * quire_reader_set_limit() and quire_writer_set_limit() accept values from 1
+ * up to the hard maximum.
+ * ====================================================================== */
+#define QUIRE_LIMIT_FRAME 1    /* frame payload bytes: default 256 MiB, max 1 GiB */
+#define QUIRE_LIMIT_BLOCK 2    /* uncompressed block bytes: default 64 MiB, max 1 GiB */
+#define QUIRE_LIMIT_RECORD 3   /* record bytes: default 64 MiB, max 1 GiB */
+#define QUIRE_LIMIT_FIELDS 4   /* fields per record: default 1024, max 65535 */
+#define QUIRE_LIMIT_FIELD 5    /* bytes of one field value: default 16 MiB, max 1 GiB */
+#define QUIRE_LIMIT_PARTS 6    /* parts per record: default 256, max 65535 */
+#define QUIRE_LIMIT_ARTICLES 7 /* articles in an archive: default 2^28, max 2^32-1 */
+#define QUIRE_LIMIT_INDEX 8    /* uncompressed index bytes: default 1 GiB, max 4 GiB */
+#define QUIRE_LIMIT_RATIO 9    /* inflate expansion ratio: default 1032, max 2^20 */
+#define QUIRE_LIMIT_LIST 10    /* items in a list value: default 65535, max 2^24 */
+
+/* Returns the default and the hard maximum of a limit, or QUIRE_E_ARG. */
+QUIRE_API int quire_limit_info(int which, uint64_t *default_value, uint64_t *hard_max);
+
+/* ======================================================================
+ * Articles
+ *
+ * A quire_article holds one record: typed metadata fields and parts (the
+ * body text, a raw capture, ...). It is built by the caller for writing, or
+ * filled by a reader. All values are copied into the article.
+ * ====================================================================== */
+typedef struct quire_article quire_article;
+
+/* Value types (spec: "Field types"). */
+#define QUIRE_T_NULL 0  /* no value (JSON null) */
+#define QUIRE_T_TEXT 1  /* UTF-8 text */
+#define QUIRE_T_LIST 2  /* list of UTF-8 texts */
+#define QUIRE_T_TIME 3  /* date or date-time, checked (see quire_parse_time) */
+#define QUIRE_T_JSON 4  /* a JSON value, compact canonical text */
+#define QUIRE_T_BYTES 5 /* raw bytes */
+
+/* Standard fields (spec: "Standard fields"). 0 marks an extension field. */
+#define QUIRE_F_EXT 0
+#define QUIRE_F_ID 1              /* TEXT  identifier ("id") */
+#define QUIRE_F_URL 2             /* TEXT  canonical URL ("url") */
+#define QUIRE_F_CAPTURE_URL 3     /* TEXT  URL it was captured from */
+#define QUIRE_F_TITLE 4           /* TEXT */
+#define QUIRE_F_AUTHORS 5         /* LIST */
+#define QUIRE_F_SOURCE 6          /* TEXT  publisher or source */
+#define QUIRE_F_SECTION 7         /* TEXT */
+#define QUIRE_F_LANGUAGE 8        /* TEXT  BCP 47 tag */
+#define QUIRE_F_PUBLISHED 9       /* TIME  ("date") */
+#define QUIRE_F_MODIFIED 10       /* TIME */
+#define QUIRE_F_CAPTURED 11       /* TIME */
+#define QUIRE_F_LICENSE 12        /* TEXT */
+#define QUIRE_F_ORIGINAL_DIGEST 13 /* TEXT  e.g. a WARC payload digest */
+#define QUIRE_F_FILENAME 14       /* TEXT  name of the imported file */
+#define QUIRE_F_DESCRIPTION 15    /* TEXT */
+#define QUIRE_F_KEYWORDS 16       /* LIST */
+#define QUIRE_F_MAX_KNOWN 16
+
+/* Returns the JSON name of a standard field ("title"), or NULL if unknown. */
+QUIRE_API const char *quire_field_name(int key);
+/* Returns the standard field whose JSON name is name[0..len), or 0. */
+QUIRE_API int quire_field_key(const char *name, size_t len);
+/* Returns the value type a standard field requires (NULL is also allowed),
+ * or -1 for an unknown key. */
+QUIRE_API int quire_field_type(int key);
+
+QUIRE_API int quire_article_new(quire_article **out, const quire_alloc *alloc);
+QUIRE_API void quire_article_free(quire_article *a);
+/* Removes every field and part; keeps allocated memory. */
+QUIRE_API void quire_article_clear(quire_article *a);
+
+/* Sets a standard field (replacing any previous value). The value is
+ * checked against the field's type: QUIRE_E_FIELD, QUIRE_E_UTF8 or
+ * QUIRE_E_TIME on mismatch. For QUIRE_T_LIST use quire_article_add_item. */
+QUIRE_API QUIRE_NODISCARD int quire_article_set(quire_article *a, int key, int type,
+                                                const void *value, size_t len);
+/* Appends one item to a LIST field (standard key), creating it if absent. */
+QUIRE_API QUIRE_NODISCARD int quire_article_add_item(quire_article *a, int key,
+                                                     const char *item, size_t len);
+/* Sets an extension field: name is 1..255 bytes of UTF-8 and must not be the
+ * JSON name of a standard field that the article also sets. */
+QUIRE_API QUIRE_NODISCARD int quire_article_set_ext(quire_article *a, const char *name,
+                                                    size_t name_len, int type,
+                                                    const void *value, size_t len);
+/* Adds a part: name 1..255 bytes (unique in the article), media type 0..255
+ * bytes of ASCII, data copied. */
+QUIRE_API QUIRE_NODISCARD int quire_article_add_part(quire_article *a, const char *name,
+                                                     size_t name_len, const char *media_type,
+                                                     size_t media_len, const void *data,
+                                                     size_t len);
+
+/* A borrowed view of one field: valid until the article changes. */
+typedef struct quire_field {
+    int key;               /* QUIRE_F_* or QUIRE_F_EXT */
+    int type;              /* QUIRE_T_* */
+    const char *name;      /* JSON name (standard) or extension name; may be NULL
+                              for a standard key this library does not know */
+    size_t name_len;
+    const uint8_t *value;  /* for QUIRE_T_LIST: the encoded list (spec) */
+    size_t value_len;
+    size_t n_items;        /* QUIRE_T_LIST: number of items, else 0 */
+} quire_field;
+
+typedef struct quire_part {
+    const char *name;
+    size_t name_len;
+    const char *media_type;
+    size_t media_len;
+    const uint8_t *data;
+    size_t len;
+} quire_part;
+
+QUIRE_API size_t quire_article_field_count(const quire_article *a);
+/* Fields come in canonical order: standard by key, then extensions by name. */
+QUIRE_API int quire_article_field(const quire_article *a, size_t i, quire_field *f);
+/* Finds a standard field; QUIRE_E_NOTFOUND if absent. */
+QUIRE_API int quire_article_find(const quire_article *a, int key, quire_field *f);
+/* Finds an extension field by name; QUIRE_E_NOTFOUND if absent. */
+QUIRE_API int quire_article_find_ext(const quire_article *a, const char *name, size_t len,
+                                     quire_field *f);
+/* Item i of a LIST field. */
+QUIRE_API int quire_field_item(const quire_field *f, size_t i, const char **item, size_t *len);
+QUIRE_API size_t quire_article_part_count(const quire_article *a);
+QUIRE_API int quire_article_part(const quire_article *a, size_t i, quire_part *p);
+/* Finds a part by name; QUIRE_E_NOTFOUND if absent. */
+QUIRE_API int quire_article_find_part(const quire_article *a, const char *name, size_t len,
+                                      quire_part *p);
+/* The article's number in the archive it was read from (or written to),
+ * or -1 for an article built by the caller and not yet added. */
+QUIRE_API int64_t quire_article_number(const quire_article *a);
+/* The BLAKE2b-256 digest of the article's canonical record (spec: "Record
+ * digest"). */
+QUIRE_API QUIRE_NODISCARD int quire_article_digest(quire_article *a, uint8_t out[32]);
+
+/* ---- import and export adapters ---- */
+
+/* Fills a (after clearing it) from one JSON object (a JSON Lines line,
+ * without its newline). Known keys with values of the right type become
+ * standard fields, "text" becomes the part "body" (text/plain; charset=utf-8),
+ * and every other key is kept as an extension field: nothing is dropped.
+ * Returns QUIRE_E_JSON or QUIRE_E_UTF8 with the offset inside line[0..len). */
+QUIRE_API QUIRE_NODISCARD int quire_article_from_json(quire_article *a, const char *line,
+                                                      size_t len, quire_diag *d);
+/* Fills a from a text file: the whole file is the part "body" (text/plain),
+ * byte for byte; a leading "date YYYY-MM-DD" sets the published date; the
+ * file name (without directories) is kept as QUIRE_F_FILENAME. */
+QUIRE_API QUIRE_NODISCARD int quire_article_from_text(quire_article *a, const char *filename,
+                                                      const void *data, size_t len,
+                                                      quire_diag *d);
+/* Renders a as one JSON object (no newline) that quire_article_from_json
+ * maps back to the same article. *out is owned by a until it changes. */
+QUIRE_API QUIRE_NODISCARD int quire_article_to_json(quire_article *a, const char **out,
+                                                    size_t *out_len);
+
+/* Parses a date or date-time of the form YYYY-MM-DD[Thh:mm[:ss[.f...]][Z|+hh:mm|-hh:mm]]
+ * (spec: "Times"); *secs receives seconds since 1970-01-01T00:00:00Z (a time
+ * without zone counts as UTC). Returns QUIRE_OK or QUIRE_E_TIME. */
+QUIRE_API int quire_parse_time(const char *s, size_t len, int64_t *secs);
+
+/* ======================================================================
+ * Writer
+ *
+ * Streams: articles in, blocks out as they fill. Memory is bounded by the
+ * block size and the index, not by the corpus. Output is deterministic: the
+ * same articles and options give the same bytes.
+ * ====================================================================== */
+typedef struct quire_writer quire_writer;
+
+/* Receives output bytes; returns 0 on success, non-zero on failure. */
+typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
+
+#define QUIRE_OPT_BLOCK_SIZE 1 /* target uncompressed block bytes: default 262144 */
+#define QUIRE_OPT_LEVEL 2      /* zlib level 0..9: default 6 (0 writes stored blocks) */
+
+QUIRE_API int quire_writer_new(quire_writer **out, const quire_alloc *alloc);
+/* Frees w. A writer not finished is abandoned: a file opened with
+ * quire_writer_open_file is removed, nothing is left half-written. */
+QUIRE_API void quire_writer_free(quire_writer *w);
+QUIRE_API int quire_writer_set_option(quire_writer *w, int option, int64_t value);
+QUIRE_API int quire_writer_set_limit(quire_writer *w, int which, uint64_t value);
+/* Sets a preset zlib dictionary (1..32768 bytes), stored once in the
+ * archive. Call before open. */
+QUIRE_API int quire_writer_set_dictionary(quire_writer *w, const void *dict, size_t len);
+/* Writes to a callback. */
+QUIRE_API QUIRE_NODISCARD int quire_writer_open(quire_writer *w, quire_write_fn fn, void *ctx,
+                                                quire_diag *d);
+/* Writes to path through a temporary file in the same directory, renamed
+ * over path by quire_writer_finish. */
+QUIRE_API QUIRE_NODISCARD int quire_writer_open_file(quire_writer *w, const char *path,
+                                                     quire_diag *d);
+/* Writes to an open file descriptor (not closed by the writer). */
+QUIRE_API QUIRE_NODISCARD int quire_writer_open_fd(quire_writer *w, int fd, quire_diag *d);
+/* Adds one article; *number (may be NULL) receives its article number. */
+QUIRE_API QUIRE_NODISCARD int quire_writer_add(quire_writer *w, quire_article *a,
+                                               uint64_t *number, quire_diag *d);
+/* Writes the last block, the index and the trailer. */
+QUIRE_API QUIRE_NODISCARD int quire_writer_finish(quire_writer *w, quire_diag *d);
+
+/* ======================================================================
+ * Reader
+ * ====================================================================== */
+typedef struct quire_reader quire_reader;
+
+QUIRE_API int quire_reader_new(quire_reader **out, const quire_alloc *alloc);
+QUIRE_API void quire_reader_free(quire_reader *r);
+QUIRE_API int quire_reader_set_limit(quire_reader *r, int which, uint64_t value);
+
+/* Opens an archive through its trailer and index: O(1) reads whatever the
+ * file size. The file is mapped read-only. */
+QUIRE_API QUIRE_NODISCARD int quire_reader_open_file(quire_reader *r, const char *path,
+                                                     quire_diag *d);
+/* Same, on a caller buffer that must outlive r (borrowed, not copied). */
+QUIRE_API QUIRE_NODISCARD int quire_reader_open_memory(quire_reader *r, const void *buf,
+                                                       size_t len, quire_diag *d);
+
+#define QUIRE_STAT_ARTICLES 1      /* articles in the archive */
+#define QUIRE_STAT_BLOCKS 2        /* blocks */
+#define QUIRE_STAT_FILE_SIZE 3     /* bytes */
+#define QUIRE_STAT_FORMAT_MAJOR 4
+#define QUIRE_STAT_FORMAT_MINOR 5
+#define QUIRE_STAT_INDEX_OFFSET 6  /* offset of the INDX frame */
+#define QUIRE_STAT_INDEX_SIZE 7    /* bytes of the INDX frame */
+#define QUIRE_STAT_DICT_SIZE 8     /* bytes of the preset dictionary, 0 if none */
+#define QUIRE_STAT_URLS 9          /* entries in the URL table */
+#define QUIRE_STAT_DATES 10        /* entries in the date table */
+#define QUIRE_STAT_CHECKPOINT 11   /* checkpoint number of the trailer */
+#define QUIRE_STAT_RAW_SIZE 12     /* sum of uncompressed block sizes */
+#define QUIRE_STAT_BLOCK_BYTES 13  /* sum of BLOK frame sizes */
+QUIRE_API int quire_reader_stat(const quire_reader *r, int which, uint64_t *value);
+
+/* Reads article n (0-based) into a, after checking its record digest
+ * against the index. QUIRE_E_NOTFOUND if n is out of range. */
+QUIRE_API QUIRE_NODISCARD int quire_reader_get(quire_reader *r, uint64_t n, quire_article *a,
+                                               quire_diag *d);
+/* The record digest of article n, from the index. */
+QUIRE_API int quire_reader_get_digest(quire_reader *r, uint64_t n, uint8_t out[32]);
+/* Finds the first article whose canonical or capture URL is url[0..len);
+ * reads only the records whose URL hash matches. */
+QUIRE_API QUIRE_NODISCARD int quire_reader_find_url(quire_reader *r, const char *url, size_t len,
+                                                    uint64_t *n, quire_diag *d);
+/* Finds the article with the given record digest. */
+QUIRE_API int quire_reader_find_digest(quire_reader *r, const uint8_t digest[32], uint64_t *n);
+/* Positions of the date table covering published times in [since, until]
+ * (seconds, inclusive): entries [*first, *first + *count). O(log n). */
+QUIRE_API int quire_reader_date_span(quire_reader *r, int64_t since, int64_t until,
+                                     size_t *first, size_t *count);
+/* Entry i of the date table (sorted by time, then article number). */
+QUIRE_API int quire_reader_date_at(quire_reader *r, size_t i, uint64_t *n, int64_t *secs);
+
+/* Sequential reading, frame by frame, without the index: works on a file
+ * whose trailer or index is missing or damaged. quire_reader_scan_open_*
+ * does not need a trailer; quire_reader_scan_next returns QUIRE_DONE after
+ * the last block. Records read this way carry no index digest to compare
+ * with; their digest is computed and available through
+ * quire_article_digest. */
+QUIRE_API QUIRE_NODISCARD int quire_reader_scan_open_file(quire_reader *r, const char *path,
+                                                          quire_diag *d);
+QUIRE_API QUIRE_NODISCARD int quire_reader_scan_open_memory(quire_reader *r, const void *buf,
+                                                            size_t len, quire_diag *d);
+QUIRE_API QUIRE_NODISCARD int quire_reader_scan_next(quire_reader *r, quire_article *a,
+                                                     quire_diag *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,59 @@
+/* cli.h - shared helpers of the quire command (includes only quire.h). */
+#ifndef QUIRE_CLI_H
+#define QUIRE_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "quire.h"
+
+/* exit statuses (README, spec/ERRORS.md) */
+#define EXIT_VALID 0
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+extern const char *prog;
+extern int quiet;
+
+void die_nomem(void);
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* "quire: msg" on stderr, unless quiet (errors are printed even when quiet
+ * only through report_diag with force). */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a library failure as "quire: FILE: offset N: article A: what: message [CODE]";
+ * returns the exit status for it (1 malformed input, 2 usage/resource/I/O). */
+int report(const char *file, int code, const quire_diag *d);
+int exit_for(int code);
+
+/* Writes s[0..n) escaping control characters and invalid UTF-8 (for text
+ * that comes from an archive and goes to a terminal). */
+void put_safe(FILE *f, const char *s, size_t n);
+/* Writes all bytes; returns 0 or -1. */
+int write_all(FILE *f, const void *p, size_t n);
+
+/* Reads a whole file (or stdin for "-") into memory. Returns 0 or -1 with errno. */
+int read_file(const char *path, uint8_t **buf, size_t *len);
+
+/* Parses a date or date-time for --since/--until; until rounds a bare date
+ * up to the end of that day. */
+int parse_date_arg(const char *s, int is_until, int64_t *secs);
+void format_time(int64_t secs, char out[128]);
+int parse_u64(const char *s, uint64_t *v);
+int parse_hex32(const char *s, uint8_t out[32]);
+void hex32(const uint8_t d[32], char out[65]);
+int is_tty(FILE *f);
+
+/* Opens an archive for indexed reading, reporting failures. */
+int open_archive(const char *path, quire_reader **r);
+
+int cmd_pack(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_cat(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+#endif

@@ -1,0 +1,373 @@
+/* pack.c - quire pack. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char pack_help[] =
+    "usage: quire pack -o OUT [--from jsonl|text] [--block-size BYTES] [--level 0-9] [-q]\n"
+    "                  INPUT...\n"
+    "\n"
+    "Pack articles into a new archive OUT ('-o -' writes to standard output).\n"
+    "\n"
+    "Inputs are files, directories (their files, recursively, in name order) or '-'\n"
+    "for standard input. The input format is chosen by --from, else by the file name:\n"
+    "*.jsonl, *.ndjson and *.json (and '-') are JSON Lines, anything else is text.\n"
+    "\n"
+    "  JSON Lines  one article per line: id, title, date, url, authors, language,\n"
+    "              source, text, ... map to standard fields; every other key is kept\n"
+    "              as an extension field. A line that is not valid JSON or not UTF-8\n"
+    "              is reported with its line number and skipped; the rest is packed.\n"
+    "  text        the whole file is the article body, byte for byte; a leading\n"
+    "              'date YYYY-MM-DD' sets the published date; the file name is kept.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT       archive to write (required); written to a temporary\n"
+    "                         file and renamed into place when complete\n"
+    "  -f, --from FORMAT      jsonl or text, for every input\n"
+    "  -b, --block-size BYTES target uncompressed block size (default 262144)\n"
+    "  -l, --level N          zlib level, 0 (stored) to 9 (default 6)\n"
+    "  -q, --quiet            no progress or summary on standard error\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 all packed, 1 some inputs or lines were skipped (the archive\n"
+    "holds the rest), 2 usage or I/O error (no archive written).\n";
+
+enum { FROM_AUTO, FROM_JSONL, FROM_TEXT };
+
+typedef struct pack_state {
+    quire_writer *w;
+    quire_article *a;
+    uint64_t packed;
+    uint64_t skipped;
+    int progress;
+    int fatal;
+} pack_state;
+
+static void
+progress(pack_state *s)
+{
+    if (s->progress && s->packed % 1000 == 0) {
+        fprintf(stderr, "\r%s: packed %llu articles", prog, (unsigned long long)s->packed);
+    }
+}
+
+/* Adds s->a; returns 0, or 1 for a rejected article, or -1 fatal. */
+static int
+add_article(pack_state *s, const char *file, uint64_t line)
+{
+    quire_diag d;
+    int e;
+    memset(&d, 0, sizeof d);
+    e = quire_writer_add(s->w, s->a, NULL, &d);
+    if (e == QUIRE_OK) {
+        s->packed++;
+        progress(s);
+        return 0;
+    }
+    if (e == QUIRE_E_LIMIT) {
+        if (line != 0) {
+            warnx_("%s:%llu: article too large, skipped [%s]", file, (unsigned long long)line,
+                   quire_error_name(e));
+        } else {
+            warnx_("%s: article too large, skipped [%s]", file, quire_error_name(e));
+        }
+        s->skipped++;
+        return 1;
+    }
+    report(file, e, &d);
+    s->fatal = 1;
+    return -1;
+}
+
+static int
+pack_jsonl(pack_state *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    uint64_t lineno = 0;
+    if (f == NULL) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        s->fatal = 1;
+        return -1;
+    }
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        size_t len = (size_t)n, i;
+        quire_diag d;
+        int e;
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+            len--;
+        }
+        for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++) {
+        }
+        if (i == len) {
+            continue; /* blank line */
+        }
+        memset(&d, 0, sizeof d);
+        e = quire_article_from_json(s->a, line, len, &d);
+        if (e != QUIRE_OK) {
+            if (!quiet) {
+                fprintf(stderr, "%s: ", prog);
+                put_safe(stderr, name, strlen(name));
+                fprintf(stderr, ":%llu: column %llu: %s: %s, line skipped [%s]\n",
+                        (unsigned long long)lineno, (unsigned long long)d.offset + 1,
+                        d.what != NULL ? d.what : "JSON", quire_strerror(e), quire_error_name(e));
+            }
+            if (quire_error_class(e) == QUIRE_CLASS_RESOURCE) {
+                s->fatal = 1;
+                break;
+            }
+            s->skipped++;
+            continue;
+        }
+        if (add_article(s, name, lineno) < 0) {
+            break;
+        }
+    }
+    if (!s->fatal && ferror(f)) {
+        fprintf(stderr, "%s: %s: read error: %s\n", prog, name, strerror(errno));
+        s->fatal = 1;
+    }
+    free(line);
+    if (f != stdin) {
+        fclose(f);
+    }
+    return s->fatal ? -1 : 0;
+}
+
+static int
+pack_text(pack_state *s, const char *path)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    quire_diag d;
+    int e;
+    if (read_file(path, &buf, &len) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        s->fatal = 1;
+        return -1;
+    }
+    memset(&d, 0, sizeof d);
+    e = quire_article_from_text(s->a, strcmp(path, "-") == 0 ? NULL : path, buf, len, &d);
+    free(buf);
+    if (e != QUIRE_OK) {
+        report(path, e, &d);
+        s->skipped++;
+        return 0;
+    }
+    return add_article(s, path, 0) < 0 ? -1 : 0;
+}
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcmp(s + n - m, suf) == 0;
+}
+
+static int pack_path(pack_state *s, const char *path, int from);
+
+static int
+cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int
+pack_dir(pack_state *s, const char *path, int from)
+{
+    DIR *dir = opendir(path);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int rc = 0;
+    if (dir == NULL) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        s->fatal = 1;
+        return -1;
+    }
+    while ((de = readdir(dir)) != NULL) {
+        size_t l;
+        if (de->d_name[0] == '.') {
+            continue; /* ., .. and hidden files */
+        }
+        if (n == cap) {
+            cap = cap != 0 ? cap * 2 : 64;
+            names = (char **)xrealloc(names, cap * sizeof *names);
+        }
+        l = strlen(path) + strlen(de->d_name) + 2;
+        names[n] = (char *)xmalloc(l);
+        snprintf(names[n], l, "%s/%s", path, de->d_name);
+        n++;
+    }
+    closedir(dir);
+    /* name order keeps the archive deterministic */
+    qsort(names, n, sizeof *names, cmp_str);
+    for (i = 0; i < n; i++) {
+        if (rc == 0 && pack_path(s, names[i], from) < 0) {
+            rc = -1;
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int
+pack_path(pack_state *s, const char *path, int from)
+{
+    struct stat st;
+    if (strcmp(path, "-") != 0) {
+        if (stat(path, &st) != 0) {
+            fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+            s->fatal = 1;
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            return pack_dir(s, path, from);
+        }
+    }
+    if (from == FROM_AUTO) {
+        from = (strcmp(path, "-") == 0 || has_suffix(path, ".jsonl") ||
+                has_suffix(path, ".ndjson") || has_suffix(path, ".json"))
+                   ? FROM_JSONL
+                   : FROM_TEXT;
+    }
+    return from == FROM_JSONL ? pack_jsonl(s, path) : pack_text(s, path);
+}
+
+int
+cmd_pack(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'},  {"from", required_argument, NULL, 'f'},
+        {"block-size", required_argument, NULL, 'b'}, {"level", required_argument, NULL, 'l'},
+        {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *out = NULL;
+    int from = FROM_AUTO, c, i, to_stdout, stdin_uses = 0;
+    uint64_t block = 0, level = 6;
+    int have_block = 0;
+    pack_state s;
+    quire_diag d;
+    int e;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:f:b:l:qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "jsonl") == 0) {
+                from = FROM_JSONL;
+            } else if (strcmp(optarg, "text") == 0) {
+                from = FROM_TEXT;
+            } else {
+                fprintf(stderr, "%s: pack: --from must be jsonl or text\n", prog);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'b':
+            if (parse_u64(optarg, &block) != 0 || block < 1024 || block > ((uint64_t)1 << 30)) {
+                fprintf(stderr, "%s: pack: --block-size must be 1024..1073741824\n", prog);
+                return EXIT_USAGE;
+            }
+            have_block = 1;
+            break;
+        case 'l':
+            if (parse_u64(optarg, &level) != 0 || level > 9) {
+                fprintf(stderr, "%s: pack: --level must be 0..9\n", prog);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(pack_help, stdout); return EXIT_VALID;
+        default: fputs(pack_help, stderr); return EXIT_USAGE;
+        }
+    }
+    if (out == NULL || optind >= argc) {
+        fprintf(stderr, "%s: pack: %s\n\n%s", prog,
+                out == NULL ? "-o OUT is required" : "no INPUT given", pack_help);
+        return EXIT_USAGE;
+    }
+    for (i = optind; i < argc; i++) {
+        stdin_uses += strcmp(argv[i], "-") == 0;
+    }
+    if (stdin_uses > 1) {
+        fprintf(stderr, "%s: pack: '-' (standard input) may be given once\n", prog);
+        return EXIT_USAGE;
+    }
+    to_stdout = strcmp(out, "-") == 0;
+    if (to_stdout && is_tty(stdout)) {
+        fprintf(stderr, "%s: pack: refusing to write an archive to a terminal\n", prog);
+        return EXIT_USAGE;
+    }
+
+    memset(&s, 0, sizeof s);
+    if (quire_writer_new(&s.w, NULL) != 0 || quire_article_new(&s.a, NULL) != 0) {
+        die_nomem();
+    }
+    if ((have_block && quire_writer_set_option(s.w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0) ||
+        quire_writer_set_option(s.w, QUIRE_OPT_LEVEL, (int64_t)level) != 0) {
+        fprintf(stderr, "%s: pack: invalid block size or level\n", prog);
+        quire_writer_free(s.w);
+        quire_article_free(s.a);
+        return EXIT_USAGE;
+    }
+    s.progress = !quiet && is_tty(stderr);
+    memset(&d, 0, sizeof d);
+    errno = 0;
+    e = to_stdout ? quire_writer_open_fd(s.w, STDOUT_FILENO, &d)
+                  : quire_writer_open_file(s.w, out, &d);
+    if (e != QUIRE_OK) {
+        int st = report(out, e, &d);
+        quire_writer_free(s.w);
+        quire_article_free(s.a);
+        return st;
+    }
+    for (i = optind; i < argc && !s.fatal; i++) {
+        pack_path(&s, argv[i], from);
+    }
+    if (s.progress) {
+        fputc('\n', stderr);
+    }
+    if (!s.fatal) {
+        memset(&d, 0, sizeof d);
+        errno = 0;
+        e = quire_writer_finish(s.w, &d);
+        if (e != QUIRE_OK) {
+            report(out, e, &d);
+            s.fatal = 1;
+        }
+    }
+    /* an unfinished writer removes its temporary file */
+    quire_writer_free(s.w);
+    quire_article_free(s.a);
+    if (s.fatal) {
+        return EXIT_USAGE;
+    }
+    if (!quiet) {
+        struct stat st;
+        long long size = (!to_stdout && stat(out, &st) == 0) ? (long long)st.st_size : -1;
+        fprintf(stderr, "%s: packed %llu article%s", prog, (unsigned long long)s.packed,
+                s.packed == 1 ? "" : "s");
+        if (s.skipped != 0) {
+            fprintf(stderr, ", skipped %llu", (unsigned long long)s.skipped);
+        }
+        if (size >= 0) {
+            fprintf(stderr, " into %s (%lld bytes)", out, size);
+        }
+        fputc('\n', stderr);
+    }
+    return s.skipped != 0 ? EXIT_INVALID : EXIT_VALID;
+}

@@ -1,0 +1,753 @@
+/* reader.c - indexed and sequential reading (spec sections 2-8). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+enum { R_NEW, R_INDEXED, R_SCAN, R_POISONED };
+
+struct quire_reader {
+    quire__allocator a;
+    quire__limits lim;
+    int state;
+
+    const uint8_t *buf; /* the whole archive */
+    size_t len;
+    void *map; /* mmap'ed region to unmap, or NULL */
+    size_t map_len;
+
+    quire__header hdr;
+    quire__trailer tr;
+    uint8_t *index_raw; /* inflated index, owned */
+    size_t index_raw_len;
+    quire__index ix;
+    uint64_t index_frame_size;
+    const uint8_t *dict;
+    size_t dict_len;
+
+    /* cache of the last inflated block */
+    uint8_t *blk;
+    size_t blk_cap;
+    size_t blk_len;
+    int64_t blk_no;    /* indexed mode: block number; scan mode unused */
+
+    /* sequential scan */
+    quire__cur scan;   /* over the whole file, at the next frame */
+    quire__cur recs;   /* over blk[0..blk_len) */
+    int in_block;
+    uint64_t scan_next_article;
+    uint64_t scan_block_at; /* offset of the current block frame */
+};
+
+/* see quire.h */
+int
+quire_reader_new(quire_reader **out, const quire_alloc *alloc)
+{
+    quire__allocator al;
+    quire_reader *r;
+    if (out == NULL) {
+        return QUIRE_E_ARG;
+    }
+    *out = NULL;
+    quire__allocator_from(&al, alloc);
+    r = (quire_reader *)quire__malloc(&al, sizeof *r);
+    if (r == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    memset(r, 0, sizeof *r);
+    r->a = al;
+    quire__limits_default(&r->lim);
+    r->blk_no = -1;
+    *out = r;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+void
+quire_reader_free(quire_reader *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    if (r->map != NULL) {
+        munmap(r->map, r->map_len);
+    }
+    quire__free(&r->a, r->index_raw);
+    quire__free(&r->a, r->blk);
+    quire__free(&r->a, r);
+}
+
+/* see quire.h */
+int
+quire_reader_set_limit(quire_reader *r, int which, uint64_t value)
+{
+    if (r == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_NEW) {
+        return QUIRE_E_BADSTATE;
+    }
+    return quire__limits_set(&r->lim, which, value);
+}
+
+static int
+poison(quire_reader *r, int code)
+{
+    if (quire_error_class(code) == QUIRE_CLASS_MALFORMED ||
+        quire_error_class(code) == QUIRE_CLASS_UNSUPPORTED ||
+        quire_error_class(code) == QUIRE_CLASS_LIMIT) {
+        r->state = R_POISONED;
+    }
+    return code;
+}
+
+static int
+map_file(quire_reader *r, const char *path, quire_diag *d)
+{
+    struct stat st;
+    int fd;
+    void *m;
+    if (r == NULL || path == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "open archive");
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "archive is not a regular file");
+    }
+    if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_LIMIT, 0, -1, "archive size");
+    }
+    if (st.st_size == 0) {
+        close(fd);
+        r->buf = NULL;
+        r->len = 0;
+        return 0;
+    }
+    m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "map archive");
+    }
+    r->map = m;
+    r->map_len = (size_t)st.st_size;
+    r->buf = (const uint8_t *)m;
+    r->len = (size_t)st.st_size;
+    return 0;
+}
+
+/* Decodes the frame that starts at off and must end at or before end. */
+static int
+frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f, quire_diag *d,
+         int64_t article, const char *what)
+{
+    quire__cur c;
+    if (off > end || end > r->len || end - off < QUIRE__FRAME_OVERHEAD) {
+        return QUIRE__FAIL(d, off >= r->len ? QUIRE_E_TRUNCATED : QUIRE_E_INDEX, off, article,
+                           what);
+    }
+    quire__cur_init(&c, r->buf + off, (size_t)(end - off), off);
+    if (quire__frame_decode(&c, &r->lim, f) != 0) {
+        return quire__fail_cur(d, &c, article);
+    }
+    return 0;
+}
+
+static int
+open_indexed(quire_reader *r, quire_diag *d)
+{
+    quire__cur c;
+    quire__frame f;
+    quire__env_head eh;
+    const char *zmsg = NULL;
+    uint64_t tr_at;
+    int e;
+
+    quire__cur_init(&c, r->buf, r->len, 0);
+    if (quire__header_decode(&c, &r->hdr) != 0) {
+        return quire__fail_cur(d, &c, -1);
+    }
+    if (r->len < QUIRE__HEADER_LEN + QUIRE__TRAILER_FRAME) {
+        return QUIRE__FAIL(d, QUIRE_E_TRUNCATED, r->len, -1, "trailer (file too short)");
+    }
+    /* trailer: the last QUIRE__TRAILER_FRAME bytes [8] */
+    tr_at = r->len - QUIRE__TRAILER_FRAME;
+    if ((e = frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0) {
+        if (e == QUIRE_E_FRAME || e == QUIRE_E_LIMIT || e == QUIRE_E_TRUNCATED) {
+            /* not a frame at all: most likely a truncated file */
+            return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1,
+                               "trailer (missing: file truncated or still being written?)");
+        }
+        return e;
+    }
+    if (f.type != QUIRE__FT_TRLR) {
+        return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1, "trailer frame type");
+    }
+    quire__cur_init(&c, f.payload, f.len, tr_at + QUIRE__FRAME_HEAD);
+    if (quire__trailer_decode(&c, &r->tr) != 0) {
+        return quire__fail_cur(d, &c, -1);
+    }
+    if (r->tr.n_articles > r->lim.articles) {
+        return QUIRE__FAIL(d, QUIRE_E_LIMIT, tr_at + QUIRE__FRAME_HEAD + 24, -1,
+                           "trailer article count");
+    }
+    /* index [7] */
+    if (r->tr.index_offset < QUIRE__HEADER_LEN || r->tr.index_offset >= tr_at) {
+        return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD, -1,
+                           "trailer index offset");
+    }
+    if ((e = frame_at(r, r->tr.index_offset, tr_at, &f, d, -1, "index frame")) != 0) {
+        return e;
+    }
+    if (f.type != QUIRE__FT_INDX) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, r->tr.index_offset, -1, "index frame type");
+    }
+    r->index_frame_size = (uint64_t)f.len + QUIRE__FRAME_OVERHEAD;
+    quire__cur_init(&c, f.payload, f.len, r->tr.index_offset + QUIRE__FRAME_HEAD);
+    if (quire__env_head_decode(&c, &r->lim, &eh) != 0) {
+        return quire__fail_cur(d, &c, -1);
+    }
+    r->index_raw = (uint8_t *)quire__malloc(&r->a, (size_t)eh.raw_size);
+    if (r->index_raw == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_NOMEM, r->tr.index_offset, -1, "index");
+    }
+    r->index_raw_len = (size_t)eh.raw_size;
+    if (eh.codec == QUIRE__CODEC_STORED) {
+        if (eh.raw_size != 0) {
+            memcpy(r->index_raw, eh.data, (size_t)eh.raw_size);
+        }
+    } else if ((e = quire__inflate(&r->a, eh.data, eh.data_len, r->index_raw, (size_t)eh.raw_size,
+                                   NULL, 0, &zmsg)) != 0) {
+        return QUIRE__FAIL_DETAIL(d, e, r->tr.index_offset + QUIRE__FRAME_HEAD + 12, -1,
+                                  "index data", zmsg);
+    }
+    /* offsets reported inside the inflated index are relative to it; say so */
+    quire__cur_init(&c, r->index_raw, r->index_raw_len, 0);
+    if (quire__index_decode(&c, &r->lim, r->tr.index_offset, &r->ix) != 0) {
+        return QUIRE__FAIL_DETAIL(d, c.err, r->tr.index_offset, -1, c.err_what,
+                                  "inside the inflated index");
+    }
+    if (r->ix.n_articles != r->tr.n_articles) {
+        return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 24, -1,
+                           "trailer article count differs from the index");
+    }
+    /* preset dictionary [4.3] */
+    if (r->tr.dict_offset != 0) {
+        uint64_t end = r->ix.n_blocks > 0 ? quire__ld64(r->ix.blocks) : r->tr.index_offset;
+        if ((e = frame_at(r, r->tr.dict_offset, end, &f, d, -1, "dictionary frame")) != 0) {
+            return e;
+        }
+        if (f.type != QUIRE__FT_DICT || f.len == 0 || f.len > 32768) {
+            return QUIRE__FAIL(d, QUIRE_E_DICT, r->tr.dict_offset, -1, "dictionary frame");
+        }
+        r->dict = f.payload;
+        r->dict_len = f.len;
+    }
+    if (r->tr.seal_offset != 0) {
+        if ((e = frame_at(r, r->tr.seal_offset, tr_at, &f, d, -1, "seal frame")) != 0) {
+            return e;
+        }
+        if (f.type != QUIRE__FT_SEAL) {
+            return QUIRE__FAIL(d, QUIRE_E_TRAILER, r->tr.seal_offset, -1, "seal frame type");
+        }
+    }
+    return 0;
+}
+
+/* see quire.h */
+int
+quire_reader_open_memory(quire_reader *r, const void *buf, size_t len, quire_diag *d)
+{
+    int e;
+    if (r == NULL || (buf == NULL && len != 0)) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    r->buf = (const uint8_t *)buf;
+    r->len = len;
+    e = open_indexed(r, d);
+    if (e != 0) {
+        r->state = R_POISONED;
+        return e;
+    }
+    r->state = R_INDEXED;
+    return 0;
+}
+
+/* see quire.h */
+int
+quire_reader_open_file(quire_reader *r, const char *path, quire_diag *d)
+{
+    int e = map_file(r, path, d);
+    if (e != 0) {
+        return e;
+    }
+    e = open_indexed(r, d);
+    if (e != 0) {
+        r->state = R_POISONED;
+        return e;
+    }
+    r->state = R_INDEXED;
+    return 0;
+}
+
+/* see quire.h */
+int
+quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
+{
+    uint64_t v = 0, i;
+    if (r == NULL || value == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    switch (which) {
+    case QUIRE_STAT_ARTICLES: v = r->ix.n_articles; break;
+    case QUIRE_STAT_BLOCKS: v = r->ix.n_blocks; break;
+    case QUIRE_STAT_FILE_SIZE: v = r->len; break;
+    case QUIRE_STAT_FORMAT_MAJOR: v = r->hdr.major; break;
+    case QUIRE_STAT_FORMAT_MINOR: v = r->hdr.minor; break;
+    case QUIRE_STAT_INDEX_OFFSET: v = r->tr.index_offset; break;
+    case QUIRE_STAT_INDEX_SIZE: v = r->index_frame_size; break;
+    case QUIRE_STAT_DICT_SIZE: v = r->dict_len; break;
+    case QUIRE_STAT_URLS: v = r->ix.n_urls; break;
+    case QUIRE_STAT_DATES: v = r->ix.n_dates; break;
+    case QUIRE_STAT_CHECKPOINT: v = r->tr.checkpoint; break;
+    case QUIRE_STAT_RAW_SIZE:
+    case QUIRE_STAT_BLOCK_BYTES:
+        for (i = 0; i < r->ix.n_blocks; i++) {
+            quire__iblock b;
+            quire__index_block(&r->ix, i, &b);
+            v += which == QUIRE_STAT_RAW_SIZE ? b.raw_size : b.frame_size;
+        }
+        break;
+    default: return QUIRE_E_ARG;
+    }
+    *value = v;
+    return QUIRE_OK;
+}
+
+static int
+ensure_blk(quire_reader *r, size_t n)
+{
+    uint8_t *p;
+    if (n <= r->blk_cap && r->blk != NULL) {
+        return 0;
+    }
+    p = (uint8_t *)quire__malloc(&r->a, n);
+    if (p == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    quire__free(&r->a, r->blk);
+    r->blk = p;
+    r->blk_cap = n;
+    return 0;
+}
+
+/* Inflates a block whose header is h into r->blk. */
+static int
+inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64_t article,
+              quire_diag *d)
+{
+    const char *zmsg = NULL;
+    int e;
+    r->blk_no = -1;
+    if ((h->flags & QUIRE__BLOCK_F_DICT) != 0 && r->dict == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_DICT, frame_at + QUIRE__FRAME_HEAD + 1, article,
+                           "block dictionary flag");
+    }
+    if ((e = ensure_blk(r, h->raw_size)) != 0) {
+        return QUIRE__FAIL(d, e, frame_at, article, "block buffer");
+    }
+    if (h->codec == QUIRE__CODEC_STORED) {
+        if (h->raw_size != 0) {
+            memcpy(r->blk, h->data, h->raw_size);
+        }
+    } else if ((e = quire__inflate(&r->a, h->data, h->data_len, r->blk, h->raw_size,
+                                   (h->flags & QUIRE__BLOCK_F_DICT) ? r->dict : NULL, r->dict_len,
+                                   &zmsg)) != 0) {
+        return QUIRE__FAIL_DETAIL(d, e, frame_at + QUIRE__FRAME_HEAD + QUIRE__BLOCK_HEAD, article,
+                                  "block data", zmsg);
+    }
+    r->blk_len = h->raw_size;
+    return 0;
+}
+
+static int
+load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
+{
+    quire__iblock ib;
+    quire__frame f;
+    quire__block_head h;
+    quire__cur c;
+    int e;
+    if ((int64_t)bno == r->blk_no) {
+        return 0;
+    }
+    quire__index_block(&r->ix, bno, &ib);
+    if ((e = frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d, article,
+                      "block frame")) != 0) {
+        return e;
+    }
+    if (f.type != QUIRE__FT_BLOK || (uint64_t)f.len + QUIRE__FRAME_OVERHEAD != ib.frame_size) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, article, "block frame");
+    }
+    quire__cur_init(&c, f.payload, f.len, ib.frame_offset + QUIRE__FRAME_HEAD);
+    if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
+        return quire__fail_cur(d, &c, article);
+    }
+    if (h.raw_size != ib.raw_size || h.n_records != ib.n_records ||
+        h.first_article != ib.first_article) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset + QUIRE__FRAME_HEAD, article,
+                           "block header differs from the index");
+    }
+    if ((e = inflate_block(r, &h, ib.frame_offset, article, d)) != 0) {
+        return e;
+    }
+    r->blk_no = bno;
+    return 0;
+}
+
+/* see quire.h */
+int
+quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
+{
+    const uint8_t *dg;
+    uint32_t bno, off, len;
+    quire__iblock ib;
+    uint8_t got[32];
+    int e;
+    if (r == NULL || a == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    if (n >= r->ix.n_articles) {
+        return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)n, "article number");
+    }
+    quire__index_article(&r->ix, n, &dg, &bno, &off, &len);
+    if ((e = load_block(r, bno, (int64_t)n, d)) != 0) {
+        return e;
+    }
+    quire__index_block(&r->ix, bno, &ib);
+    /* the index was checked to place records back to back inside the block;
+     * the length prefix must agree [7.3] */
+    if (quire__ld32(r->blk + off - 4) != len) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)n, "record length prefix");
+    }
+    if ((e = quire__blake2b256(got, r->blk + off, len)) != 0) {
+        return QUIRE__FAIL(d, e, ib.frame_offset, (int64_t)n, "record digest");
+    }
+    if (sodium_memcmp(got, dg, 32) != 0 && !QUIRE__FUZZING) {
+        quire_article_clear(a);
+        return QUIRE__FAIL(d, QUIRE_E_DIGEST, ib.frame_offset, (int64_t)n, "record digest");
+    }
+    /* offsets inside a block are not file offsets: report the block frame */
+    e = quire__article_load(a, r->blk + off, len, ib.frame_offset, &r->lim, (int64_t)n, d);
+    if (e == 0) {
+        memcpy(a->digest, got, 32);
+        a->digest_ok = 1;
+    } else if (d != NULL) {
+        d->offset = ib.frame_offset;
+    }
+    return e;
+}
+
+/* see quire.h */
+int
+quire_reader_get_digest(quire_reader *r, uint64_t n, uint8_t out[32])
+{
+    const uint8_t *dg;
+    uint32_t b, o, l;
+    if (r == NULL || out == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    if (n >= r->ix.n_articles) {
+        return QUIRE_E_NOTFOUND;
+    }
+    quire__index_article(&r->ix, n, &dg, &b, &o, &l);
+    memcpy(out, dg, 32);
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_reader_find_digest(quire_reader *r, const uint8_t digest[32], uint64_t *n)
+{
+    uint64_t i;
+    if (r == NULL || digest == NULL || n == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    for (i = 0; i < r->ix.n_articles; i++) {
+        if (memcmp(r->ix.articles + i * QUIRE__ARTICLE_ENTRY, digest, 32) == 0) {
+            *n = i;
+            return QUIRE_OK;
+        }
+    }
+    return QUIRE_E_NOTFOUND;
+}
+
+static int
+url_matches(const quire_article *a, int key, const char *url, size_t len)
+{
+    quire_field f;
+    return quire_article_find(a, key, &f) == 0 && f.type == QUIRE_T_TEXT && f.value_len == len &&
+           memcmp(f.value, url, len) == 0;
+}
+
+/* see quire.h */
+int
+quire_reader_find_url(quire_reader *r, const char *url, size_t len, uint64_t *n, quire_diag *d)
+{
+    quire_article *a = NULL;
+    uint64_t h, i, best = UINT64_MAX;
+    int e;
+    if (r == NULL || (url == NULL && len != 0) || n == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    h = quire__url_hash((const uint8_t *)url, len);
+    i = quire__index_url_lower(&r->ix, h);
+    {
+        quire_alloc al;
+        al.alloc = r->a.alloc;
+        al.free = r->a.free;
+        al.opaque = r->a.opaque;
+        if ((e = quire_article_new(&a, &al)) != 0) {
+            return QUIRE__FAIL(d, e, 0, -1, "article");
+        }
+    }
+    /* pairs with equal hash come in article order: the first match wins */
+    for (; i < r->ix.n_urls; i++) {
+        uint64_t hh, art;
+        quire__index_url(&r->ix, i, &hh, &art);
+        if (hh != h || art >= best) {
+            break;
+        }
+        if ((e = quire_reader_get(r, art, a, d)) != 0) {
+            quire_article_free(a);
+            return e;
+        }
+        if (url_matches(a, QUIRE_F_URL, url, len) || url_matches(a, QUIRE_F_CAPTURE_URL, url, len)) {
+            best = art;
+        }
+    }
+    quire_article_free(a);
+    if (best == UINT64_MAX) {
+        return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, -1, "URL");
+    }
+    *n = best;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_reader_date_span(quire_reader *r, int64_t since, int64_t until, size_t *first,
+                       size_t *count)
+{
+    uint64_t lo, hi;
+    if (r == NULL || first == NULL || count == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    lo = quire__index_date_lower(&r->ix, since);
+    hi = until == INT64_MAX ? r->ix.n_dates : quire__index_date_lower(&r->ix, until + 1);
+    if (hi < lo) {
+        hi = lo;
+    }
+    *first = (size_t)lo;
+    *count = (size_t)(hi - lo);
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_reader_date_at(quire_reader *r, size_t i, uint64_t *n, int64_t *secs)
+{
+    if (r == NULL || n == NULL || secs == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    if (i >= r->ix.n_dates) {
+        return QUIRE_E_NOTFOUND;
+    }
+    quire__index_date(&r->ix, i, secs, n);
+    return QUIRE_OK;
+}
+
+/* ====================================================================== */
+/* sequential scan [3.3] */
+
+static int
+scan_start(quire_reader *r, quire_diag *d)
+{
+    quire__cur_init(&r->scan, r->buf, r->len, 0);
+    if (quire__header_decode(&r->scan, &r->hdr) != 0) {
+        return quire__fail_cur(d, &r->scan, -1);
+    }
+    r->in_block = 0;
+    r->scan_next_article = 0;
+    r->state = R_SCAN;
+    return 0;
+}
+
+/* see quire.h */
+int
+quire_reader_scan_open_memory(quire_reader *r, const void *buf, size_t len, quire_diag *d)
+{
+    int e;
+    if (r == NULL || (buf == NULL && len != 0)) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    r->buf = (const uint8_t *)buf;
+    r->len = len;
+    if ((e = scan_start(r, d)) != 0) {
+        r->state = R_POISONED;
+    }
+    return e;
+}
+
+/* see quire.h */
+int
+quire_reader_scan_open_file(quire_reader *r, const char *path, quire_diag *d)
+{
+    int e = map_file(r, path, d);
+    if (e != 0) {
+        return e;
+    }
+    if ((e = scan_start(r, d)) != 0) {
+        r->state = R_POISONED;
+    }
+    return e;
+}
+
+/* see quire.h */
+int
+quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
+{
+    int e;
+    if (r == NULL || a == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
+    }
+    if (r->state != R_SCAN) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
+    }
+    for (;;) {
+        quire__frame f;
+        quire__cur c;
+        quire__block_head h;
+        if (r->in_block) {
+            const uint8_t *rec = NULL;
+            size_t rec_len = 0;
+            int64_t art = (int64_t)r->scan_next_article;
+            e = quire__block_next_record(&r->recs, &r->lim, &rec, &rec_len);
+            if (e == QUIRE_DONE) {
+                r->in_block = 0;
+                continue;
+            }
+            if (e != 0) {
+                QUIRE__FAIL_DETAIL(d, r->recs.err, r->scan_block_at, art, r->recs.err_what,
+                                   "inside the inflated block");
+                return poison(r, e);
+            }
+            e = quire__article_load(a, rec, rec_len, r->scan_block_at, &r->lim, art, d);
+            if (e != 0) {
+                if (d != NULL) {
+                    d->offset = r->scan_block_at;
+                }
+                return poison(r, e);
+            }
+            r->scan_next_article++;
+            return QUIRE_OK;
+        }
+        if (quire__cur_left(&r->scan) == 0) {
+            return QUIRE_DONE;
+        }
+        if (quire__frame_decode(&r->scan, &r->lim, &f) != 0) {
+            return poison(r, quire__fail_cur(d, &r->scan, -1));
+        }
+        switch (f.type) {
+        case QUIRE__FT_DICT:
+            if (f.len == 0 || f.len > 32768) {
+                return poison(r, QUIRE__FAIL(d, QUIRE_E_DICT, f.offset, -1, "dictionary frame"));
+            }
+            r->dict = f.payload;
+            r->dict_len = f.len;
+            continue;
+        case QUIRE__FT_BLOK: {
+            uint32_t k = 0;
+            const uint8_t *rec;
+            size_t rec_len;
+            quire__cur_init(&c, f.payload, f.len, f.offset + QUIRE__FRAME_HEAD);
+            if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
+                return poison(r, quire__fail_cur(d, &c, (int64_t)r->scan_next_article));
+            }
+            if (h.first_article != r->scan_next_article) {
+                return poison(r, QUIRE__FAIL(d, QUIRE_E_BLOCK, f.offset + QUIRE__FRAME_HEAD + 12,
+                                             (int64_t)r->scan_next_article,
+                                             "block first article"));
+            }
+            if ((e = inflate_block(r, &h, f.offset, (int64_t)r->scan_next_article, d)) != 0) {
+                return poison(r, e);
+            }
+            /* count the records first: the block must hold exactly n_records */
+            quire__cur_init(&r->recs, r->blk, r->blk_len, 0);
+            while ((e = quire__block_next_record(&r->recs, &r->lim, &rec, &rec_len)) == 0) {
+                k++;
+            }
+            if (e != QUIRE_DONE || k != h.n_records) {
+                return poison(r, QUIRE__FAIL_DETAIL(d, QUIRE_E_BLOCK, f.offset,
+                                                    (int64_t)r->scan_next_article,
+                                                    "block record framing",
+                                                    "inside the inflated block"));
+            }
+            quire__cur_init(&r->recs, r->blk, r->blk_len, 0);
+            r->scan_block_at = f.offset;
+            r->in_block = 1;
+            continue;
+        }
+        case QUIRE__FT_INDX:
+        case QUIRE__FT_SEAL:
+        case QUIRE__FT_TRLR:
+            continue;
+        default:
+            if (QUIRE__FT_IS_ANCILLARY(f.type)) {
+                continue;
+            }
+            return poison(r, QUIRE__FAIL(d, QUIRE_E_CRITICAL, f.offset, -1, "frame type"));
+        }
+    }
+}

@@ -1,0 +1,512 @@
+/* writer.c - streaming archive writer (spec sections 2-8). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum { W_NEW, W_OPEN, W_DONE, W_FAILED };
+
+struct quire_writer {
+    quire__allocator a;
+    quire__limits lim;
+    int state;
+    size_t block_size;
+    int level;
+    uint8_t *dict;
+    size_t dict_len;
+
+    quire_write_fn fn;
+    void *ctx;
+    int fd;        /* for open_file / open_fd */
+    char *tmp_path; /* open_file: temporary, renamed on finish */
+    char *path;
+
+    uint64_t offset; /* bytes emitted so far */
+    uint64_t dict_offset;
+
+    quire__buf raw;  /* uncompressed records of the current block */
+    uint32_t raw_records;
+    uint64_t raw_first;
+    quire__buf out;  /* frame being assembled */
+
+    quire__buf blocks;   /* index block table */
+    quire__buf articles; /* index article table */
+    quire__buf urls;     /* (hash, article) pairs */
+    quire__buf dates;    /* (secs, article) pairs */
+    uint64_t n_articles;
+    uint64_t n_blocks;
+};
+
+#define BUF_MAX ((size_t)4 << 30)
+
+/* see quire.h */
+int
+quire_writer_new(quire_writer **out, const quire_alloc *alloc)
+{
+    quire__allocator al;
+    quire_writer *w;
+    if (out == NULL) {
+        return QUIRE_E_ARG;
+    }
+    *out = NULL;
+    quire__allocator_from(&al, alloc);
+    w = (quire_writer *)quire__malloc(&al, sizeof *w);
+    if (w == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    memset(w, 0, sizeof *w);
+    w->a = al;
+    quire__limits_default(&w->lim);
+    w->block_size = 256 * 1024;
+    w->level = 6;
+    w->fd = -1;
+    quire__buf_init(&w->raw, &w->a, BUF_MAX);
+    quire__buf_init(&w->out, &w->a, BUF_MAX);
+    quire__buf_init(&w->blocks, &w->a, BUF_MAX);
+    quire__buf_init(&w->articles, &w->a, BUF_MAX);
+    quire__buf_init(&w->urls, &w->a, BUF_MAX);
+    quire__buf_init(&w->dates, &w->a, BUF_MAX);
+    *out = w;
+    return QUIRE_OK;
+}
+
+static char *
+dup_str(const quire__allocator *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = (char *)quire__malloc(a, n);
+    if (p != NULL) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+/* see quire.h */
+void
+quire_writer_free(quire_writer *w)
+{
+    if (w == NULL) {
+        return;
+    }
+    if (w->tmp_path != NULL) {
+        /* not finished: leave nothing half-written */
+        if (w->fd >= 0) {
+            close(w->fd);
+        }
+        unlink(w->tmp_path);
+    }
+    quire__free(&w->a, w->tmp_path);
+    quire__free(&w->a, w->path);
+    quire__free(&w->a, w->dict);
+    quire__buf_free(&w->raw);
+    quire__buf_free(&w->out);
+    quire__buf_free(&w->blocks);
+    quire__buf_free(&w->articles);
+    quire__buf_free(&w->urls);
+    quire__buf_free(&w->dates);
+    quire__free(&w->a, w);
+}
+
+/* see quire.h */
+int
+quire_writer_set_option(quire_writer *w, int option, int64_t value)
+{
+    if (w == NULL || w->state != W_NEW) {
+        return w == NULL ? QUIRE_E_ARG : QUIRE_E_BADSTATE;
+    }
+    switch (option) {
+    case QUIRE_OPT_BLOCK_SIZE:
+        if (value < 1024 || (uint64_t)value > w->lim.block) {
+            return QUIRE_E_ARG;
+        }
+        w->block_size = (size_t)value;
+        return QUIRE_OK;
+    case QUIRE_OPT_LEVEL:
+        if (value < 0 || value > 9) {
+            return QUIRE_E_ARG;
+        }
+        w->level = (int)value;
+        return QUIRE_OK;
+    default:
+        return QUIRE_E_ARG;
+    }
+}
+
+/* see quire.h */
+int
+quire_writer_set_limit(quire_writer *w, int which, uint64_t value)
+{
+    if (w == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (w->state != W_NEW) {
+        return QUIRE_E_BADSTATE;
+    }
+    return quire__limits_set(&w->lim, which, value);
+}
+
+/* see quire.h */
+int
+quire_writer_set_dictionary(quire_writer *w, const void *dict, size_t len)
+{
+    uint8_t *p;
+    if (w == NULL || dict == NULL || len == 0 || len > 32768) {
+        return QUIRE_E_ARG;
+    }
+    if (w->state != W_NEW) {
+        return QUIRE_E_BADSTATE;
+    }
+    p = (uint8_t *)quire__malloc(&w->a, len);
+    if (p == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    memcpy(p, dict, len);
+    quire__free(&w->a, w->dict);
+    w->dict = p;
+    w->dict_len = len;
+    return QUIRE_OK;
+}
+
+/* ---- output ---- */
+
+static int
+fd_write(void *ctx, const void *buf, size_t len)
+{
+    int fd = *(const int *)ctx;
+    const uint8_t *p = (const uint8_t *)buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int
+fail(quire_writer *w, quire_diag *d, int code, const char *what)
+{
+    w->state = W_FAILED;
+    return QUIRE__FAIL(d, code, w->offset, (int64_t)w->n_articles, what);
+}
+
+/* Emits w->out and resets it. */
+static int
+emit(quire_writer *w, quire_diag *d)
+{
+    if (w->out.err != 0) {
+        return fail(w, d, w->out.err, "output buffer");
+    }
+    if (w->fn(w->ctx, w->out.p, w->out.len) != 0) {
+        return fail(w, d, QUIRE_E_IO, "write");
+    }
+    w->offset += w->out.len;
+    quire__buf_reset(&w->out);
+    return 0;
+}
+
+static int
+start(quire_writer *w, quire_diag *d)
+{
+    quire__header_encode(&w->out);
+    if (w->dict != NULL) {
+        size_t h;
+        w->dict_offset = QUIRE__HEADER_LEN;
+        h = quire__frame_begin(&w->out, QUIRE__FT_DICT);
+        quire__put_bytes(&w->out, w->dict, w->dict_len);
+        quire__frame_end(&w->out, h);
+    }
+    w->state = W_OPEN;
+    return emit(w, d);
+}
+
+/* see quire.h */
+int
+quire_writer_open(quire_writer *w, quire_write_fn fn, void *ctx, quire_diag *d)
+{
+    if (w == NULL || fn == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "writer");
+    }
+    w->fn = fn;
+    w->ctx = ctx;
+    return start(w, d);
+}
+
+/* see quire.h */
+int
+quire_writer_open_fd(quire_writer *w, int fd, quire_diag *d)
+{
+    if (w == NULL || fd < 0) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "writer");
+    }
+    w->fd = fd;
+    w->fn = fd_write;
+    w->ctx = &w->fd;
+    return start(w, d);
+}
+
+/* see quire.h */
+int
+quire_writer_open_file(quire_writer *w, const char *path, quire_diag *d)
+{
+    size_t n;
+    int fd;
+    if (w == NULL || path == NULL || path[0] == '\0') {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "writer");
+    }
+    n = strlen(path);
+    w->path = dup_str(&w->a, path);
+    w->tmp_path = (char *)quire__malloc(&w->a, n + 8);
+    if (w->path == NULL || w->tmp_path == NULL) {
+        quire__free(&w->a, w->tmp_path);
+        w->tmp_path = NULL;
+        return QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, -1, "writer");
+    }
+    memcpy(w->tmp_path, path, n);
+    memcpy(w->tmp_path + n, ".XXXXXX", 8);
+    fd = mkstemp(w->tmp_path);
+    if (fd < 0) {
+        quire__free(&w->a, w->tmp_path);
+        w->tmp_path = NULL;
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "create output file");
+    }
+    /* mkstemp makes 0600; an archive is an ordinary file: honour the umask */
+    {
+        mode_t um = umask(0);
+        umask(um);
+        (void)fchmod(fd, (mode_t)(0666 & ~um));
+    }
+    w->fd = fd;
+    w->fn = fd_write;
+    w->ctx = &w->fd;
+    return start(w, d);
+}
+
+/* ---- blocks ---- */
+
+static int
+flush_block(quire_writer *w, quire_diag *d)
+{
+    quire__block_head h;
+    quire__iblock ib;
+    size_t head, data_at;
+    uint64_t frame_at = w->offset;
+    int e;
+    if (w->raw_records == 0) {
+        return 0;
+    }
+    memset(&h, 0, sizeof h);
+    h.codec = w->level == 0 ? QUIRE__CODEC_STORED : QUIRE__CODEC_ZLIB;
+    h.flags = (w->dict != NULL && w->level != 0) ? QUIRE__BLOCK_F_DICT : 0;
+    h.n_records = w->raw_records;
+    h.raw_size = (uint32_t)w->raw.len;
+    h.first_article = w->raw_first;
+    head = quire__frame_begin(&w->out, QUIRE__FT_BLOK);
+    quire__block_head_encode(&w->out, &h);
+    data_at = w->out.len;
+    if (h.codec == QUIRE__CODEC_STORED) {
+        quire__put_bytes(&w->out, w->raw.p, w->raw.len);
+    } else if ((e = quire__deflate(&w->a, w->level, w->raw.p, w->raw.len,
+                                   h.flags ? w->dict : NULL, w->dict_len, &w->out)) != 0) {
+        return fail(w, d, e, "compress block");
+    }
+    (void)data_at;
+    quire__frame_end(&w->out, head);
+    if (w->out.err != 0) {
+        return fail(w, d, w->out.err, "block frame");
+    }
+    if (w->out.len > w->lim.frame + QUIRE__FRAME_OVERHEAD || w->out.len > 0xFFFFFFFFu) {
+        return fail(w, d, QUIRE_E_LIMIT, "block frame");
+    }
+    ib.frame_offset = frame_at;
+    ib.frame_size = (uint32_t)w->out.len;
+    ib.raw_size = h.raw_size;
+    ib.first_article = h.first_article;
+    ib.n_records = h.n_records;
+    quire__index_put_block(&w->blocks, &ib);
+    if (w->blocks.err != 0) {
+        return fail(w, d, w->blocks.err, "index");
+    }
+    if ((e = emit(w, d)) != 0) {
+        return e;
+    }
+    w->n_blocks++;
+    quire__buf_reset(&w->raw);
+    w->raw_records = 0;
+    return 0;
+}
+
+static void
+put_pair(quire__buf *b, uint64_t key, uint64_t article)
+{
+    quire__put_u64(b, key);
+    quire__put_u64(b, article);
+}
+
+/* see quire.h */
+int
+quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag *d)
+{
+    const uint8_t *rec;
+    size_t len;
+    uint8_t digest[32];
+    quire_field f;
+    int e;
+    if (w == NULL || a == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_OPEN) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, w->offset, -1, "writer");
+    }
+    if (w->n_articles >= w->lim.articles) {
+        return QUIRE__FAIL(d, QUIRE_E_LIMIT, w->offset, (int64_t)w->n_articles, "article count");
+    }
+    if ((e = quire__article_encode(a, &rec, &len)) != 0 ||
+        (e = quire_article_digest(a, digest)) != 0) {
+        return QUIRE__FAIL(d, e, w->offset, (int64_t)w->n_articles, "encode record");
+    }
+    if (len > w->lim.record || len + 4 > w->lim.block) {
+        /* refuse the article, keep the writer usable */
+        return QUIRE__FAIL(d, QUIRE_E_LIMIT, w->offset, (int64_t)w->n_articles, "record size");
+    }
+    if (w->raw_records > 0 && w->raw.len + 4 + len > w->block_size) {
+        if ((e = flush_block(w, d)) != 0) {
+            return e;
+        }
+    }
+    if (w->raw_records == 0) {
+        w->raw_first = w->n_articles;
+    }
+    quire__put_u32(&w->raw, (uint32_t)len);
+    quire__put_bytes(&w->raw, rec, len);
+    quire__index_put_article(&w->articles, digest, (uint32_t)w->n_blocks,
+                             (uint32_t)(w->raw.len - len), (uint32_t)len);
+    if (quire_article_find(a, QUIRE_F_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
+        put_pair(&w->urls, quire__url_hash(f.value, f.value_len), w->n_articles);
+    }
+    if (quire_article_find(a, QUIRE_F_CAPTURE_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
+        quire_field u;
+        /* one entry per distinct URL of an article */
+        if (quire_article_find(a, QUIRE_F_URL, &u) != 0 || u.type != QUIRE_T_TEXT ||
+            u.value_len != f.value_len || memcmp(u.value, f.value, f.value_len) != 0) {
+            put_pair(&w->urls, quire__url_hash(f.value, f.value_len), w->n_articles);
+        }
+    }
+    if (quire_article_find(a, QUIRE_F_PUBLISHED, &f) == 0 && f.type == QUIRE_T_TIME) {
+        int64_t secs = 0;
+        if (quire__time_parse(f.value, f.value_len, &secs) == 0) {
+            put_pair(&w->dates, (uint64_t)secs, w->n_articles);
+        }
+    }
+    if (w->raw.err != 0 || w->articles.err != 0 || w->urls.err != 0 || w->dates.err != 0) {
+        return fail(w, d, QUIRE_E_NOMEM, "buffer");
+    }
+    w->raw_records++;
+    a->number = (int64_t)w->n_articles;
+    if (number != NULL) {
+        *number = w->n_articles;
+    }
+    w->n_articles++;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_finish(quire_writer *w, quire_diag *d)
+{
+    quire__buf ix;
+    quire__trailer t;
+    size_t head;
+    uint64_t index_at;
+    int e;
+    if (w == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_OPEN) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, w->offset, -1, "writer");
+    }
+    if ((e = flush_block(w, d)) != 0) {
+        return e;
+    }
+    /* index [7] */
+    quire__pairs_sort(w->urls.p, w->urls.len / QUIRE__PAIR_ENTRY, 0);
+    quire__pairs_sort(w->dates.p, w->dates.len / QUIRE__PAIR_ENTRY, 1);
+    quire__buf_init(&ix, &w->a, BUF_MAX);
+    quire__index_put_head(&ix, w->n_articles, w->n_blocks);
+    quire__put_bytes(&ix, w->blocks.p, w->blocks.len);
+    quire__put_bytes(&ix, w->articles.p, w->articles.len);
+    quire__put_u64(&ix, w->urls.len / QUIRE__PAIR_ENTRY);
+    quire__put_bytes(&ix, w->urls.p, w->urls.len);
+    quire__put_u64(&ix, w->dates.len / QUIRE__PAIR_ENTRY);
+    quire__put_bytes(&ix, w->dates.p, w->dates.len);
+    if (ix.err != 0) {
+        e = ix.err;
+        quire__buf_free(&ix);
+        return fail(w, d, e, "index");
+    }
+    index_at = w->offset;
+    head = quire__frame_begin(&w->out, QUIRE__FT_INDX);
+    if (w->level == 0) {
+        quire__env_head_encode(&w->out, QUIRE__CODEC_STORED, ix.len);
+        quire__put_bytes(&w->out, ix.p, ix.len);
+    } else {
+        quire__env_head_encode(&w->out, QUIRE__CODEC_ZLIB, ix.len);
+        if ((e = quire__deflate(&w->a, 9, ix.p, ix.len, NULL, 0, &w->out)) != 0) {
+            quire__buf_free(&ix);
+            return fail(w, d, e, "compress index");
+        }
+    }
+    quire__buf_free(&ix);
+    quire__frame_end(&w->out, head);
+    if ((e = emit(w, d)) != 0) {
+        return e;
+    }
+    /* trailer [8] */
+    memset(&t, 0, sizeof t);
+    t.index_offset = index_at;
+    t.dict_offset = w->dict_offset;
+    t.seal_offset = 0;
+    t.n_articles = w->n_articles;
+    t.checkpoint = 0;
+    t.self_offset = w->offset;
+    head = quire__frame_begin(&w->out, QUIRE__FT_TRLR);
+    quire__trailer_encode(&w->out, &t);
+    quire__frame_end(&w->out, head);
+    if ((e = emit(w, d)) != 0) {
+        return e;
+    }
+    if (w->tmp_path != NULL) {
+        if (fsync(w->fd) != 0 || close(w->fd) != 0) {
+            w->fd = -1;
+            return fail(w, d, QUIRE_E_IO, "close output file");
+        }
+        w->fd = -1;
+        if (rename(w->tmp_path, w->path) != 0) {
+            return fail(w, d, QUIRE_E_IO, "rename output file");
+        }
+        quire__free(&w->a, w->tmp_path);
+        w->tmp_path = NULL;
+    }
+    w->state = W_DONE;
+    return QUIRE_OK;
+}

@@ -1,0 +1,140 @@
+/* zstream.c - bounded inflate and deflate over zlib, memory through our
+ * allocator (STYLE 4: capped output, Z_STREAM_END required, no input left). */
+#include <limits.h>
+#include <string.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+#include "internal.h"
+
+static voidpf
+zalloc_cb(voidpf opaque, uInt items, uInt size)
+{
+    const quire__allocator *a = (const quire__allocator *)opaque;
+    size_t n;
+    if (!quire__mul_ok(items, size, &n)) {
+        return Z_NULL;
+    }
+    return quire__malloc(a, n);
+}
+
+static void
+zfree_cb(voidpf opaque, voidpf p)
+{
+    quire__free((const quire__allocator *)opaque, p);
+}
+
+int
+quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
+               size_t raw_len, const uint8_t *dict, size_t dict_len, const char **zmsg)
+{
+    z_stream zs;
+    int zr, rc = QUIRE_E_INFLATE;
+    *zmsg = NULL;
+    memset(&zs, 0, sizeof zs);
+    zs.zalloc = zalloc_cb;
+    zs.zfree = zfree_cb;
+    zs.opaque = (voidpf)(uintptr_t)a;
+    zr = inflateInit(&zs);
+    if (zr != Z_OK) {
+        return zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_INFLATE;
+    }
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* let mutated streams past the Adler-32 check (FUZZING.md 2) */
+    inflateValidate(&zs, 0);
+#endif
+    zs.next_in = in;
+    for (;;) {
+        size_t done_in = (size_t)zs.total_in, done_out = (size_t)zs.total_out;
+        size_t in_left = in_len - done_in;
+        size_t out_left = raw_len - done_out;
+        uint8_t spare;
+        zs.next_in = in + done_in;
+        zs.avail_in = in_left > UINT_MAX ? UINT_MAX : (uInt)in_left;
+        if (out_left == 0) {
+            /* declared size reached: one spare byte tells a longer stream */
+            zs.next_out = &spare;
+            zs.avail_out = 1;
+        } else {
+            zs.next_out = out + done_out;
+            zs.avail_out = out_left > UINT_MAX ? UINT_MAX : (uInt)out_left;
+        }
+        zr = inflate(&zs, Z_NO_FLUSH);
+        if ((size_t)zs.total_out > raw_len) {
+            *zmsg = "stream longer than the declared size";
+            break;
+        }
+        if (zr == Z_NEED_DICT) {
+            if (dict == NULL || inflateSetDictionary(&zs, dict, (uInt)dict_len) != Z_OK) {
+                rc = QUIRE_E_DICT;
+                *zmsg = dict == NULL ? "preset dictionary absent" : "wrong preset dictionary";
+                break;
+            }
+            continue;
+        }
+        if (zr == Z_STREAM_END) {
+            if ((size_t)zs.total_out != raw_len) {
+                *zmsg = "stream shorter than the declared size";
+            } else if ((size_t)zs.total_in != in_len) {
+                *zmsg = "bytes after the end of the stream";
+            } else {
+                rc = 0;
+            }
+            break;
+        }
+        if (zr == Z_MEM_ERROR) {
+            rc = QUIRE_E_NOMEM;
+            break;
+        }
+        if (zr == Z_OK && ((size_t)zs.total_in != done_in || (size_t)zs.total_out != done_out)) {
+            continue; /* progress */
+        }
+        /* Z_DATA_ERROR, Z_STREAM_ERROR, or no progress (input ended early) */
+        *zmsg = zs.msg != NULL ? zs.msg : "compressed data ends early";
+        break;
+    }
+    inflateEnd(&zs);
+    return rc;
+}
+
+int
+quire__deflate(const quire__allocator *a, int level, const uint8_t *in, size_t in_len,
+               const uint8_t *dict, size_t dict_len, quire__buf *b)
+{
+    z_stream zs;
+    int zr, rc = 0;
+    uLong bound;
+    memset(&zs, 0, sizeof zs);
+    zs.zalloc = zalloc_cb;
+    zs.zfree = zfree_cb;
+    zs.opaque = (voidpf)(uintptr_t)a;
+    if (in_len > UINT_MAX) {
+        return QUIRE_E_LIMIT;
+    }
+    zr = deflateInit2(&zs, level, Z_DEFLATED, 15, 9, Z_DEFAULT_STRATEGY);
+    if (zr != Z_OK) {
+        return zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_ARG;
+    }
+    if (dict != NULL && deflateSetDictionary(&zs, dict, (uInt)dict_len) != Z_OK) {
+        deflateEnd(&zs);
+        return QUIRE_E_ARG;
+    }
+    bound = deflateBound(&zs, (uLong)in_len);
+    if (bound > UINT_MAX || quire__buf_reserve(b, (size_t)bound) != 0) {
+        deflateEnd(&zs);
+        return b->err != 0 ? b->err : QUIRE_E_LIMIT;
+    }
+    zs.next_in = in;
+    zs.avail_in = (uInt)in_len;
+    zs.next_out = b->p + b->len;
+    zs.avail_out = (uInt)bound;
+    zr = deflate(&zs, Z_FINISH);
+    if (zr != Z_STREAM_END) {
+        rc = zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_INFLATE;
+    } else {
+        b->len += (size_t)zs.total_out;
+    }
+    deflateEnd(&zs);
+    return rc;
+}
