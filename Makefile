@@ -17,6 +17,10 @@ MANDIR   ?= $(PREFIX)/share/man
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
         -Wcast-qual -Wcast-align -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
         -Wundef -Wpointer-arith -Wwrite-strings -Wvla -Wimplicit-fallthrough
+# -Werror in CI (CI=true) and in `make dev`, not by default
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
@@ -40,7 +44,7 @@ SHARED := $(B)/libquire.so.$(VERSION)
 SONAME := libquire.so.$(ABI_MAJOR)
 CLI    := $(B)/quire
 
-.PHONY: all lib cli test check unit replay cli-test corpus-test demo deps install uninstall \
+.PHONY: all lib cli test check unit replay cli-test corpus-test demo deps install uninstall fuzz-seeds \
         clean dev format format-check fuzz fuzz-smoke help
 
 all: $(STATIC) $(SHARED) $(B)/quire.pc $(CLI)
@@ -205,3 +209,12 @@ format-check:
 
 clean:
 	rm -rf $(B)
+
+# Regenerates the seed corpora from the project's own data (committed).
+fuzz-seeds: $(STATIC)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -Isrc fuzz/make_seeds.c $(STATIC) $(DEPS_LIBS) -o $(B)/make_seeds
+	$(B)/make_seeds fuzz/corpus
+	mkdir -p fuzz/corpus/import_json fuzz/corpus/text
+	i=0; while IFS= read -r line; do i=$$((i+1)); printf '%s' "$$line" > fuzz/corpus/import_json/sample-$$i.json; done < tests/data/sample.jsonl
+	cp fuzz/corpus/json/* fuzz/corpus/import_json/
+	for f in tests/data/*.txt; do cp "$$f" fuzz/corpus/text/; done

@@ -8,7 +8,9 @@
 void
 quire__cur_init(quire__cur *c, const void *buf, size_t len, uint64_t base)
 {
-    c->buf = (const uint8_t *)buf;
+    static const uint8_t empty[1] = {0};
+    /* never NULL: pointer arithmetic on a null pointer is undefined */
+    c->buf = buf != NULL ? (const uint8_t *)buf : empty;
     c->len = buf != NULL ? len : 0;
     c->off = 0;
     c->base = base;

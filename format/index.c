@@ -261,7 +261,7 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
         size_t eo = (size_t)((const uint8_t *)ix->blocks - c->buf) + (size_t)i * QUIRE__BLOCK_ENTRY;
         quire__index_block(ix, i, &b);
         if (b.frame_offset < prev_end || b.frame_size < QUIRE__FRAME_OVERHEAD + QUIRE__BLOCK_HEAD ||
-            b.frame_offset + b.frame_size > max_offset) {
+            b.frame_offset > max_offset || b.frame_size > max_offset - b.frame_offset) {
             return fail_at(c, eo, QUIRE_E_INDEX, "index block offset");
         }
         if (b.first_article != next_first || b.n_records == 0 ||

@@ -309,7 +309,8 @@ quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size
     }
     if (version != 1) {
         c->off = at;
-        return quire__cur_fail(c, QUIRE_E_RECORD, "record version");
+        return quire__cur_fail(c, version == 0 ? QUIRE_E_RECORD : QUIRE_E_FEATURE,
+                               "record version");
     }
     if (flags != 0) {
         c->off = at + 1;
@@ -428,7 +429,7 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
         }
         if (type > QUIRE_T_BYTES) {
             c->off = at + 2;
-            return quire__cur_fail(c, QUIRE_E_FIELD, "field type");
+            return quire__cur_fail(c, QUIRE_E_FEATURE, "field type");
         }
         if (i > 0 && quire__field_cmp(c->buf, &f[i - 1], &f[i]) >= 0) {
             c->off = at;
@@ -483,8 +484,9 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
             }
         }
         if (storage != 0) {
+            /* 1..255 are reserved for deduplicated parts (spec 5.1) */
             c->off -= 1;
-            return quire__cur_fail(c, QUIRE_E_RECORD, "part storage");
+            return quire__cur_fail(c, QUIRE_E_FEATURE, "part storage");
         }
         for (j = 0; j < i; j++) {
             if (p[j].name_len == nl && memcmp(c->buf + p[j].name_off, name, nl) == 0) {
@@ -510,6 +512,14 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
     return c->err;
 }
 
+/* An article whose values are all empty has no arena: no pointer
+ * arithmetic on NULL. */
+static const uint8_t *
+at(const uint8_t *arena, size_t off)
+{
+    return arena != NULL ? arena + off : (const uint8_t *)"";
+}
+
 void
 quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f, size_t n_fields,
                      const quire__rpart *p, size_t n_parts)
@@ -524,17 +534,17 @@ quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f
         quire__put_u16(b, f[i].key);
         quire__put_u8(b, f[i].type);
         quire__put_u8(b, (uint8_t)f[i].name_len);
-        quire__put_bytes(b, arena + f[i].name_off, f[i].name_len);
+        quire__put_bytes(b, at(arena, f[i].name_off), f[i].name_len);
         quire__put_u32(b, (uint32_t)f[i].val_len);
-        quire__put_bytes(b, arena + f[i].val_off, f[i].val_len);
+        quire__put_bytes(b, at(arena, f[i].val_off), f[i].val_len);
     }
     for (i = 0; i < n_parts; i++) {
         quire__put_u8(b, (uint8_t)p[i].name_len);
-        quire__put_bytes(b, arena + p[i].name_off, p[i].name_len);
+        quire__put_bytes(b, at(arena, p[i].name_off), p[i].name_len);
         quire__put_u8(b, (uint8_t)p[i].media_len);
-        quire__put_bytes(b, arena + p[i].media_off, p[i].media_len);
+        quire__put_bytes(b, at(arena, p[i].media_off), p[i].media_len);
         quire__put_u8(b, 0); /* storage: inline */
         quire__put_u32(b, (uint32_t)p[i].data_len);
-        quire__put_bytes(b, arena + p[i].data_off, p[i].data_len);
+        quire__put_bytes(b, at(arena, p[i].data_off), p[i].data_len);
     }
 }

@@ -56,8 +56,7 @@ same_bytes(const quire__jobject *a, size_t a_off, size_t a_len, const quire__job
 static void
 check_failure(const quire__cur *c, int rc, size_t size)
 {
-    check(rc == QUIRE_E_JSON || rc == QUIRE_E_UTF8 || rc == QUIRE_E_LIMIT ||
-          rc == QUIRE_E_NOMEM);
+    check(rc == QUIRE_E_JSON || rc == QUIRE_E_UTF8 || rc == QUIRE_E_LIMIT || rc == QUIRE_E_NOMEM);
     check(c->err == rc);
     check(c->err_off <= size);
     check(c->err_what != NULL);
@@ -196,8 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(same_bytes(&o1, m1->val_off, m1->val_len, &o2, m2->val_off, m2->val_len));
         check(m1->all_strings == m2->all_strings);
         check(m1->n_items == m2->n_items);
-        check(same_bytes(&o1, m1->items_off, m1->items_len, &o2, m2->items_off,
-                         m2->items_len));
+        check(same_bytes(&o1, m1->items_off, m1->items_len, &o2, m2->items_off, m2->items_len));
     }
 out:
     quire__buf_free(&b);

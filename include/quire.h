@@ -91,6 +91,7 @@ extern "C" {
 #define QUIRE_E_VERSION (-50)  /* newer major format version */
 #define QUIRE_E_CRITICAL (-51) /* unknown critical frame type */
 #define QUIRE_E_CODEC (-52)    /* unknown compression codec */
+#define QUIRE_E_FEATURE (-53)  /* reserved record feature this version lacks */
 /* over a limit (not malformed: a larger limit may accept it) */
 #define QUIRE_E_LIMIT (-60)
 /* lookup */
@@ -143,14 +144,14 @@ typedef struct quire_alloc {
  * quire_reader_set_limit() and quire_writer_set_limit() accept values from 1
  * up to the hard maximum.
  * ====================================================================== */
-#define QUIRE_LIMIT_FRAME 1    /* frame payload bytes: default 256 MiB, max 1 GiB */
+#define QUIRE_LIMIT_FRAME 1    /* frame payload bytes: default 1 GiB, max 4 GiB - 1 */
 #define QUIRE_LIMIT_BLOCK 2    /* uncompressed block bytes: default 64 MiB, max 1 GiB */
 #define QUIRE_LIMIT_RECORD 3   /* record bytes: default 64 MiB, max 1 GiB */
 #define QUIRE_LIMIT_FIELDS 4   /* fields per record: default 1024, max 65535 */
 #define QUIRE_LIMIT_FIELD 5    /* bytes of one field value: default 16 MiB, max 1 GiB */
 #define QUIRE_LIMIT_PARTS 6    /* parts per record: default 256, max 65535 */
-#define QUIRE_LIMIT_ARTICLES 7 /* articles in an archive: default 2^28, max 2^32-1 */
-#define QUIRE_LIMIT_INDEX 8    /* uncompressed index bytes: default 1 GiB, max 4 GiB */
+#define QUIRE_LIMIT_ARTICLES 7 /* articles in an archive: default 2^24, max 2^32-1 */
+#define QUIRE_LIMIT_INDEX 8    /* uncompressed index bytes: default 2 GiB, max 4 GiB */
 #define QUIRE_LIMIT_RATIO 9    /* inflate expansion ratio: default 1032, max 2^20 */
 #define QUIRE_LIMIT_LIST 10    /* items in a list value: default 65535, max 2^24 */
 
@@ -207,9 +208,11 @@ QUIRE_API void quire_article_free(quire_article *a);
 /* Removes every field and part; keeps allocated memory. */
 QUIRE_API void quire_article_clear(quire_article *a);
 
-/* Sets a standard field (replacing any previous value). The value is
- * checked against the field's type: QUIRE_E_FIELD, QUIRE_E_UTF8 or
- * QUIRE_E_TIME on mismatch. For QUIRE_T_LIST use quire_article_add_item. */
+/* Sets a standard field 1..QUIRE_F_MAX_KNOWN (replacing any previous value;
+ * QUIRE_E_ARG for another key). The value is checked against the field's
+ * type: QUIRE_E_FIELD, QUIRE_E_UTF8 or QUIRE_E_TIME on mismatch. A LIST
+ * value is given in its encoded form (spec 5.2); quire_article_add_item
+ * builds one item by item. */
 QUIRE_API QUIRE_NODISCARD int quire_article_set(quire_article *a, int key, int type,
                                                 const void *value, size_t len);
 /* Appends one item to a LIST field (standard key), creating it if absent. */
@@ -285,8 +288,12 @@ QUIRE_API QUIRE_NODISCARD int quire_article_from_json(quire_article *a, const ch
 QUIRE_API QUIRE_NODISCARD int quire_article_from_text(quire_article *a, const char *filename,
                                                       const void *data, size_t len,
                                                       quire_diag *d);
-/* Renders a as one JSON object (no newline) that quire_article_from_json
- * maps back to the same article. *out is owned by a until it changes. */
+/* Renders a as one JSON object (no newline). For an article made by
+ * quire_article_from_json, importing the output gives the same article
+ * (same record digest). Other articles are rendered as faithfully as JSON
+ * allows (spec 9.3): a body that is not UTF-8 and every other part come out
+ * as "part:NAME" objects with base64 data, BYTES values as base64 strings.
+ * *out is owned by a until it changes. */
 QUIRE_API QUIRE_NODISCARD int quire_article_to_json(quire_article *a, const char **out,
                                                     size_t *out_len);
 

@@ -232,7 +232,7 @@ quire_article_set(quire_article *a, int key, int type, const void *value, size_t
 {
     size_t n_items = 0;
     int st, e;
-    if (a == NULL || key <= 0 || key > 0xFFFF || (value == NULL && len != 0)) {
+    if (a == NULL || key <= 0 || key > QUIRE_F_MAX_KNOWN || (value == NULL && len != 0)) {
         return QUIRE_E_ARG;
     }
     st = quire__std_type((unsigned)key);

@@ -38,6 +38,7 @@ static const struct {
     {QUIRE_E_VERSION, "QUIRE_E_VERSION", "unsupported format major version"},
     {QUIRE_E_CRITICAL, "QUIRE_E_CRITICAL", "unknown critical frame type"},
     {QUIRE_E_CODEC, "QUIRE_E_CODEC", "unknown compression codec"},
+    {QUIRE_E_FEATURE, "QUIRE_E_FEATURE", "reserved record feature not supported by this version"},
     {QUIRE_E_LIMIT, "QUIRE_E_LIMIT", "declared size over a limit"},
     {QUIRE_E_NOTFOUND, "QUIRE_E_NOTFOUND", "not found"},
 };
@@ -94,7 +95,10 @@ quire_error_class(int code)
     if (code >= -79) {
         return QUIRE_CLASS_NOTFOUND;
     }
-    return QUIRE_CLASS_AUTH;
+    if (code >= -99) {
+        return QUIRE_CLASS_AUTH;
+    }
+    return QUIRE_CLASS_MISUSE; /* not a quire code */
 }
 
 /* see quire.h */

@@ -12,7 +12,8 @@
 static const char *
 jtext(const quire__jobject *o, size_t off)
 {
-    return (const char *)o->text.p + off;
+    /* an object whose keys and values are all empty has no text buffer */
+    return o->text.p != NULL ? (const char *)o->text.p + off : "";
 }
 
 /* Stores a member that has no standard mapping as an extension field. */
@@ -63,7 +64,7 @@ put_member(quire_article *a, const quire__jobject *o, const quire__jmember *m)
             quire__buf b;
             quire__buf_init(&b, &a->a, JSON_TEXT_MAX);
             quire__put_u32(&b, (uint32_t)m->n_items);
-            quire__put_bytes(&b, o->text.p + m->items_off, m->items_len);
+            quire__put_bytes(&b, jtext(o, m->items_off), m->items_len);
             e = b.err != 0 ? b.err : quire_article_set(a, k, QUIRE_T_LIST, b.p, b.len);
             quire__buf_free(&b);
             if (e != QUIRE_E_LIMIT) {
@@ -119,12 +120,23 @@ quire_article_from_text(quire_article *a, const char *filename, const void *data
         return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "text");
     }
     quire_article_clear(a);
-    /* "date YYYY-MM-DD" lead, then a space, a line end or the end [9.2] */
-    if (len >= 15 && memcmp(p, "date ", 5) == 0 &&
-        (len == 15 || p[15] == ' ' || p[15] == '\n' || p[15] == '\r' || p[15] == '\t') &&
-        quire__time_parse(p + 5, 10, NULL) == 0) {
-        if ((e = quire_article_set(a, QUIRE_F_PUBLISHED, QUIRE_T_TIME, p + 5, 10)) != 0) {
-            return QUIRE__FAIL(d, e, 5, -1, "date lead");
+    /* "date YYYY-MM-DD" lead, after optional white space (and a UTF-8
+     * byte order mark), then a space, a line end or the end [9.2] */
+    {
+        size_t i = 0;
+        if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+            i = 3;
+        }
+        while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) {
+            i++;
+        }
+        if (len - i >= 15 && memcmp(p + i, "date ", 5) == 0 &&
+            (len - i == 15 || p[i + 15] == ' ' || p[i + 15] == '\n' || p[i + 15] == '\r' ||
+             p[i + 15] == '\t') &&
+            quire__time_parse(p + i + 5, 10, NULL) == 0) {
+            if ((e = quire_article_set(a, QUIRE_F_PUBLISHED, QUIRE_T_TIME, p + i + 5, 10)) != 0) {
+                return QUIRE__FAIL(d, e, i + 5, -1, "date lead");
+            }
         }
     }
     if (filename != NULL) {

@@ -44,6 +44,7 @@ struct quire_reader {
     int in_block;
     uint64_t scan_next_article;
     uint64_t scan_block_at; /* offset of the current block frame */
+    int scan_seen_block;
 };
 
 /* see quire.h */
@@ -247,7 +248,12 @@ open_indexed(quire_reader *r, quire_diag *d)
     }
     /* preset dictionary [4.3] */
     if (r->tr.dict_offset != 0) {
-        uint64_t end = r->ix.n_blocks > 0 ? quire__ld64(r->ix.blocks) : r->tr.index_offset;
+        uint64_t end;
+        if (r->tr.dict_offset < QUIRE__HEADER_LEN) {
+            return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 8, -1,
+                               "trailer dictionary offset");
+        }
+        end = r->ix.n_blocks > 0 ? quire__ld64(r->ix.blocks) : r->tr.index_offset;
         if ((e = frame_at(r, r->tr.dict_offset, end, &f, d, -1, "dictionary frame")) != 0) {
             return e;
         }
@@ -258,6 +264,10 @@ open_indexed(quire_reader *r, quire_diag *d)
         r->dict_len = f.len;
     }
     if (r->tr.seal_offset != 0) {
+        if (r->tr.seal_offset < QUIRE__HEADER_LEN) {
+            return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 16, -1,
+                               "trailer seal offset");
+        }
         if ((e = frame_at(r, r->tr.seal_offset, tr_at, &f, d, -1, "seal frame")) != 0) {
             return e;
         }
@@ -266,6 +276,27 @@ open_indexed(quire_reader *r, quire_diag *d)
         }
     }
     return 0;
+}
+
+/* A failed open leaves nothing half-open: resources go, and malformed
+ * input poisons the handle; after a resource error the caller may retry
+ * with a fresh handle. */
+static int
+open_failed(quire_reader *r, int e)
+{
+    if (r->map != NULL) {
+        munmap(r->map, r->map_len);
+        r->map = NULL;
+    }
+    quire__free(&r->a, r->index_raw);
+    r->index_raw = NULL;
+    r->buf = NULL;
+    r->len = 0;
+    r->state = (quire_error_class(e) == QUIRE_CLASS_RESOURCE ||
+                quire_error_class(e) == QUIRE_CLASS_MISUSE)
+                   ? R_NEW
+                   : R_POISONED;
+    return e;
 }
 
 /* see quire.h */
@@ -283,8 +314,7 @@ quire_reader_open_memory(quire_reader *r, const void *buf, size_t len, quire_dia
     r->len = len;
     e = open_indexed(r, d);
     if (e != 0) {
-        r->state = R_POISONED;
-        return e;
+        return open_failed(r, e);
     }
     r->state = R_INDEXED;
     return 0;
@@ -300,8 +330,7 @@ quire_reader_open_file(quire_reader *r, const char *path, quire_diag *d)
     }
     e = open_indexed(r, d);
     if (e != 0) {
-        r->state = R_POISONED;
-        return e;
+        return open_failed(r, e);
     }
     r->state = R_INDEXED;
     return 0;
@@ -635,7 +664,7 @@ quire_reader_scan_open_memory(quire_reader *r, const void *buf, size_t len, quir
     r->buf = (const uint8_t *)buf;
     r->len = len;
     if ((e = scan_start(r, d)) != 0) {
-        r->state = R_POISONED;
+        return open_failed(r, e);
     }
     return e;
 }
@@ -649,7 +678,7 @@ quire_reader_scan_open_file(quire_reader *r, const char *path, quire_diag *d)
         return e;
     }
     if ((e = scan_start(r, d)) != 0) {
-        r->state = R_POISONED;
+        return open_failed(r, e);
     }
     return e;
 }
@@ -701,6 +730,11 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
         }
         switch (f.type) {
         case QUIRE__FT_DICT:
+            /* one dictionary, before any block [3.3] */
+            if (r->dict != NULL || r->scan_seen_block) {
+                return poison(r, QUIRE__FAIL(d, QUIRE_E_FRAME, f.offset, -1,
+                                             "dictionary frame out of place"));
+            }
             if (f.len == 0 || f.len > 32768) {
                 return poison(r, QUIRE__FAIL(d, QUIRE_E_DICT, f.offset, -1, "dictionary frame"));
             }
@@ -736,6 +770,7 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
             }
             quire__cur_init(&r->recs, r->blk, r->blk_len, 0);
             r->scan_block_at = f.offset;
+            r->scan_seen_block = 1;
             r->in_block = 1;
             continue;
         }

@@ -464,6 +464,11 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
         quire__buf_free(&ix);
         return fail(w, d, e, "index");
     }
+    if (ix.len > w->lim.index) {
+        /* never write an archive that a reader with the same limits rejects */
+        quire__buf_free(&ix);
+        return fail(w, d, QUIRE_E_LIMIT, "index size");
+    }
     index_at = w->offset;
     head = quire__frame_begin(&w->out, QUIRE__FT_INDX);
     if (w->level == 0) {
@@ -478,6 +483,9 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     }
     quire__buf_free(&ix);
     quire__frame_end(&w->out, head);
+    if (w->out.err == 0 && w->out.len - QUIRE__FRAME_OVERHEAD > w->lim.frame) {
+        return fail(w, d, QUIRE_E_LIMIT, "index frame size");
+    }
     if ((e = emit(w, d)) != 0) {
         return e;
     }

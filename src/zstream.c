@@ -45,25 +45,31 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
     inflateValidate(&zs, 0);
 #endif
     zs.next_in = in;
+    zs.next_out = out;
     for (;;) {
-        size_t done_in = (size_t)zs.total_in, done_out = (size_t)zs.total_out;
+        /* positions come from the stream pointers: zlib does not count the
+         * header it consumed before asking for a dictionary in total_in */
+        size_t done_in = (size_t)(zs.next_in - in);
+        size_t done_out = (size_t)(zs.next_out - out);
         size_t in_left = in_len - done_in;
         size_t out_left = raw_len - done_out;
         uint8_t spare;
-        zs.next_in = in + done_in;
+        int full = out_left == 0;
         zs.avail_in = in_left > UINT_MAX ? UINT_MAX : (uInt)in_left;
-        if (out_left == 0) {
+        if (full) {
             /* declared size reached: one spare byte tells a longer stream */
             zs.next_out = &spare;
             zs.avail_out = 1;
         } else {
-            zs.next_out = out + done_out;
             zs.avail_out = out_left > UINT_MAX ? UINT_MAX : (uInt)out_left;
         }
         zr = inflate(&zs, Z_NO_FLUSH);
-        if ((size_t)zs.total_out > raw_len) {
-            *zmsg = "stream longer than the declared size";
-            break;
+        if (full) {
+            if (zs.avail_out == 0) {
+                *zmsg = "stream longer than the declared size";
+                break;
+            }
+            zs.next_out = out + raw_len;
         }
         if (zr == Z_NEED_DICT) {
             if (dict == NULL || inflateSetDictionary(&zs, dict, (uInt)dict_len) != Z_OK) {
@@ -74,9 +80,9 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
             continue;
         }
         if (zr == Z_STREAM_END) {
-            if ((size_t)zs.total_out != raw_len) {
+            if ((size_t)(zs.next_out - out) != raw_len) {
                 *zmsg = "stream shorter than the declared size";
-            } else if ((size_t)zs.total_in != in_len) {
+            } else if ((size_t)(zs.next_in - in) != in_len) {
                 *zmsg = "bytes after the end of the stream";
             } else {
                 rc = 0;
@@ -87,7 +93,8 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
             rc = QUIRE_E_NOMEM;
             break;
         }
-        if (zr == Z_OK && ((size_t)zs.total_in != done_in || (size_t)zs.total_out != done_out)) {
+        if (zr == Z_OK && ((size_t)(zs.next_in - in) != done_in ||
+                           (size_t)(zs.next_out - out) != done_out)) {
             continue; /* progress */
         }
         /* Z_DATA_ERROR, Z_STREAM_ERROR, or no progress (input ended early) */

@@ -21,8 +21,7 @@ void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
-/* "quire: msg" on stderr, unless quiet (errors are printed even when quiet
- * only through report_diag with force). */
+/* "quire: msg" on stderr (errors and warnings are printed even with -q). */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints a library failure as "quire: FILE: offset N: article A: what: message [CODE]";
  * returns the exit status for it (1 malformed input, 2 usage/resource/I/O). */

@@ -68,9 +68,6 @@ void
 warnx_(const char *fmt, ...)
 {
     va_list ap;
-    if (quiet) {
-        return;
-    }
     fprintf(stderr, "%s: ", prog);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -95,7 +92,7 @@ exit_for(int code)
 int
 report(const char *file, int code, const quire_diag *d)
 {
-    if (!quiet) {
+    {
         fprintf(stderr, "%s: ", prog);
         if (file != NULL) {
             put_safe(stderr, file, strlen(file));
@@ -380,6 +377,12 @@ main(int argc, char **argv)
     } else {
         argv++;
         argc--;
+    }
+    /* getopt names argv[0] in its messages: make it "quire CMD" */
+    {
+        static char name[64];
+        snprintf(name, sizeof name, "%s %s", prog, cmd);
+        argv[0] = name;
     }
     if (strcmp(cmd, "pack") == 0) {
         return cmd_pack(argc, argv);

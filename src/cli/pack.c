@@ -1,6 +1,8 @@
 /* pack.c - quire pack. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -32,7 +34,8 @@ static const char pack_help[] =
     "  -o, --output OUT       archive to write (required); written to a temporary\n"
     "                         file and renamed into place when complete\n"
     "  -f, --from FORMAT      jsonl or text, for every input\n"
-    "  -b, --block-size BYTES target uncompressed block size (default 262144)\n"
+    "  -b, --block-size BYTES target uncompressed block size, 1024..67108864\n"
+    "                         (default 262144)\n"
     "  -l, --level N          zlib level, 0 (stored) to 9 (default 6)\n"
     "  -q, --quiet            no progress or summary on standard error\n"
     "  -h, --help             this help\n"
@@ -105,25 +108,28 @@ pack_jsonl(pack_state *s, const char *path)
         size_t len = (size_t)n, i;
         quire_diag d;
         int e;
+        char *text = line;
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
+        while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
             len--;
         }
-        for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++) {
+        if (lineno == 1 && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            text += 3; /* a UTF-8 byte order mark before the first line */
+            len -= 3;
+        }
+        for (i = 0; i < len && (text[i] == ' ' || text[i] == '\t'); i++) {
         }
         if (i == len) {
             continue; /* blank line */
         }
         memset(&d, 0, sizeof d);
-        e = quire_article_from_json(s->a, line, len, &d);
+        e = quire_article_from_json(s->a, text, len, &d);
         if (e != QUIRE_OK) {
-            if (!quiet) {
-                fprintf(stderr, "%s: ", prog);
-                put_safe(stderr, name, strlen(name));
-                fprintf(stderr, ":%llu: column %llu: %s: %s, line skipped [%s]\n",
-                        (unsigned long long)lineno, (unsigned long long)d.offset + 1,
-                        d.what != NULL ? d.what : "JSON", quire_strerror(e), quire_error_name(e));
-            }
+            fprintf(stderr, "%s: ", prog);
+            put_safe(stderr, name, strlen(name));
+            fprintf(stderr, ":%llu: column %llu: %s: %s, line skipped [%s]\n",
+                    (unsigned long long)lineno, (unsigned long long)d.offset + 1,
+                    d.what != NULL ? d.what : "JSON", quire_strerror(e), quire_error_name(e));
             if (quire_error_class(e) == QUIRE_CLASS_RESOURCE) {
                 s->fatal = 1;
                 break;
@@ -176,7 +182,39 @@ has_suffix(const char *s, const char *suf)
     return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-static int pack_path(pack_state *s, const char *path, int from);
+/* The inputs, expanded before the output is created: a directory listed
+ * while the archive is being written would otherwise contain its
+ * temporary file. */
+typedef struct input {
+    char *path;
+    int from;
+} input;
+
+typedef struct input_list {
+    input *v;
+    size_t n, cap;
+    dev_t out_dev;
+    ino_t out_ino;
+    int out_exists;
+} input_list;
+
+static void
+add_input(input_list *l, const char *path, int from)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap != 0 ? l->cap * 2 : 64;
+        l->v = (input *)xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    if (from == FROM_AUTO) {
+        from = (strcmp(path, "-") == 0 || has_suffix(path, ".jsonl") ||
+                has_suffix(path, ".ndjson") || has_suffix(path, ".json"))
+                   ? FROM_JSONL
+                   : FROM_TEXT;
+    }
+    l->v[l->n].path = xstrdup(path);
+    l->v[l->n].from = from;
+    l->n++;
+}
 
 static int
 cmp_str(const void *x, const void *y)
@@ -184,8 +222,10 @@ cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+static int expand(input_list *l, const char *path, int from, int top);
+
 static int
-pack_dir(pack_state *s, const char *path, int from)
+expand_dir(input_list *l, const char *path, int from)
 {
     DIR *dir = opendir(path);
     struct dirent *de;
@@ -194,11 +234,10 @@ pack_dir(pack_state *s, const char *path, int from)
     int rc = 0;
     if (dir == NULL) {
         fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-        s->fatal = 1;
         return -1;
     }
     while ((de = readdir(dir)) != NULL) {
-        size_t l;
+        size_t len;
         if (de->d_name[0] == '.') {
             continue; /* ., .. and hidden files */
         }
@@ -206,16 +245,16 @@ pack_dir(pack_state *s, const char *path, int from)
             cap = cap != 0 ? cap * 2 : 64;
             names = (char **)xrealloc(names, cap * sizeof *names);
         }
-        l = strlen(path) + strlen(de->d_name) + 2;
-        names[n] = (char *)xmalloc(l);
-        snprintf(names[n], l, "%s/%s", path, de->d_name);
+        len = strlen(path) + strlen(de->d_name) + 2;
+        names[n] = (char *)xmalloc(len);
+        snprintf(names[n], len, "%s/%s", path, de->d_name);
         n++;
     }
     closedir(dir);
-    /* name order keeps the archive deterministic */
+    /* name order keeps the archive independent of the file system */
     qsort(names, n, sizeof *names, cmp_str);
     for (i = 0; i < n; i++) {
-        if (rc == 0 && pack_path(s, names[i], from) < 0) {
+        if (rc == 0 && expand(l, names[i], from, 0) < 0) {
             rc = -1;
         }
         free(names[i]);
@@ -225,26 +264,46 @@ pack_dir(pack_state *s, const char *path, int from)
 }
 
 static int
-pack_path(pack_state *s, const char *path, int from)
+expand(input_list *l, const char *path, int from, int top)
 {
     struct stat st;
-    if (strcmp(path, "-") != 0) {
-        if (stat(path, &st) != 0) {
-            fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
-            s->fatal = 1;
-            return -1;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            return pack_dir(s, path, from);
-        }
+    if (strcmp(path, "-") == 0) {
+        add_input(l, path, from);
+        return 0;
     }
-    if (from == FROM_AUTO) {
-        from = (strcmp(path, "-") == 0 || has_suffix(path, ".jsonl") ||
-                has_suffix(path, ".ndjson") || has_suffix(path, ".json"))
-                   ? FROM_JSONL
-                   : FROM_TEXT;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        return -1;
     }
-    return from == FROM_JSONL ? pack_jsonl(s, path) : pack_text(s, path);
+    if (S_ISDIR(st.st_mode)) {
+        return expand_dir(l, path, from);
+    }
+    if (l->out_exists && st.st_dev == l->out_dev && st.st_ino == l->out_ino) {
+        /* packing the archive being replaced into itself helps nobody */
+        fprintf(stderr, "%s: %s: is the output archive, not packed\n", prog, path);
+        return 0;
+    }
+    if (!top && !S_ISREG(st.st_mode)) {
+        return 0; /* sockets, FIFOs and devices found inside a directory */
+    }
+    add_input(l, path, from);
+    return 0;
+}
+
+static int
+pack_one(pack_state *s, const input *in)
+{
+    return in->from == FROM_JSONL ? pack_jsonl(s, in->path) : pack_text(s, in->path);
+}
+
+static void
+free_inputs(input_list *l)
+{
+    size_t i;
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i].path);
+    }
+    free(l->v);
 }
 
 int
@@ -256,7 +315,10 @@ cmd_pack(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *out = NULL;
-    int from = FROM_AUTO, c, i, to_stdout, stdin_uses = 0;
+    int from = FROM_AUTO, c, i, to_stdout, stdin_uses = 0, out_fd = -1;
+    input_list inputs;
+    struct stat ost;
+    size_t k;
     uint64_t block = 0, level = 6;
     int have_block = 0;
     pack_state s;
@@ -278,8 +340,8 @@ cmd_pack(int argc, char **argv)
             }
             break;
         case 'b':
-            if (parse_u64(optarg, &block) != 0 || block < 1024 || block > ((uint64_t)1 << 30)) {
-                fprintf(stderr, "%s: pack: --block-size must be 1024..1073741824\n", prog);
+            if (parse_u64(optarg, &block) != 0 || block < 1024 || block > ((uint64_t)64 << 20)) {
+                fprintf(stderr, "%s: pack: --block-size must be 1024..67108864\n", prog);
                 return EXIT_USAGE;
             }
             have_block = 1;
@@ -313,6 +375,20 @@ cmd_pack(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    /* expand the inputs before the output exists */
+    memset(&inputs, 0, sizeof inputs);
+    if (!to_stdout && stat(out, &ost) == 0) {
+        inputs.out_exists = 1;
+        inputs.out_dev = ost.st_dev;
+        inputs.out_ino = ost.st_ino;
+    }
+    for (i = optind; i < argc; i++) {
+        if (expand(&inputs, argv[i], from, 1) < 0) {
+            free_inputs(&inputs);
+            return EXIT_USAGE;
+        }
+    }
+
     memset(&s, 0, sizeof s);
     if (quire_writer_new(&s.w, NULL) != 0 || quire_article_new(&s.a, NULL) != 0) {
         die_nomem();
@@ -322,21 +398,43 @@ cmd_pack(int argc, char **argv)
         fprintf(stderr, "%s: pack: invalid block size or level\n", prog);
         quire_writer_free(s.w);
         quire_article_free(s.a);
+        free_inputs(&inputs);
         return EXIT_USAGE;
     }
     s.progress = !quiet && is_tty(stderr);
     memset(&d, 0, sizeof d);
     errno = 0;
-    e = to_stdout ? quire_writer_open_fd(s.w, STDOUT_FILENO, &d)
-                  : quire_writer_open_file(s.w, out, &d);
+    if (to_stdout) {
+        e = quire_writer_open_fd(s.w, STDOUT_FILENO, &d);
+    } else if (inputs.out_exists && !S_ISREG(ost.st_mode)) {
+        /* a FIFO or a device is written in place, never replaced */
+        out_fd = open(out, O_WRONLY);
+        e = out_fd < 0 ? QUIRE_E_IO : quire_writer_open_fd(s.w, out_fd, &d);
+        if (out_fd < 0) {
+            d.code = QUIRE_E_IO;
+            d.offset = 0;
+            d.article = -1;
+            d.what = "open output";
+            d.detail = NULL;
+        }
+    } else {
+        /* through a symbolic link: replace the file it names, not the link */
+        char *real = realpath(out, NULL);
+        e = quire_writer_open_file(s.w, real != NULL ? real : out, &d);
+        free(real);
+    }
     if (e != QUIRE_OK) {
         int st = report(out, e, &d);
         quire_writer_free(s.w);
         quire_article_free(s.a);
+        free_inputs(&inputs);
+        if (out_fd >= 0) {
+            close(out_fd);
+        }
         return st;
     }
-    for (i = optind; i < argc && !s.fatal; i++) {
-        pack_path(&s, argv[i], from);
+    for (k = 0; k < inputs.n && !s.fatal; k++) {
+        pack_one(&s, &inputs.v[k]);
     }
     if (s.progress) {
         fputc('\n', stderr);
@@ -353,6 +451,11 @@ cmd_pack(int argc, char **argv)
     /* an unfinished writer removes its temporary file */
     quire_writer_free(s.w);
     quire_article_free(s.a);
+    free_inputs(&inputs);
+    if (out_fd >= 0 && close(out_fd) != 0 && !s.fatal) {
+        fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));
+        s.fatal = 1;
+    }
     if (s.fatal) {
         return EXIT_USAGE;
     }

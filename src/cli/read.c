@@ -49,6 +49,18 @@ text_field(const quire_article *a, int key, const char **s, size_t *n)
     return 1;
 }
 
+static int
+bytes_field(const quire_article *a, const char *name, const char **s, size_t *n)
+{
+    quire_field f;
+    if (quire_article_find_ext(a, name, strlen(name), &f) != 0 || f.type != QUIRE_T_BYTES) {
+        return 0;
+    }
+    *s = (const char *)f.value;
+    *n = f.value_len;
+    return 1;
+}
+
 /* ====================================================================== */
 /* ls */
 
@@ -425,7 +437,11 @@ cmd_info(int argc, char **argv)
         printf("checkpoint:        %llu\n", (unsigned long long)v[QUIRE_STAT_CHECKPOINT]);
     }
     quire_reader_free(r);
-    return fflush(stdout) == 0 ? EXIT_VALID : EXIT_USAGE;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: info: write error: %s\n", prog, strerror(errno));
+        return EXIT_USAGE;
+    }
+    return EXIT_VALID;
 }
 
 /* ====================================================================== */
@@ -543,6 +559,9 @@ cmd_extract(int argc, char **argv)
             plen = strlen(dir) + 256;
             path = (char *)xmalloc(plen);
             if (text_field(a, QUIRE_F_FILENAME, &s, &len) && safe_name(s, len)) {
+                snprintf(path, plen, "%s/%.*s", dir, (int)len, s);
+            } else if (bytes_field(a, "filename_bytes", &s, &len) && safe_name(s, len)) {
+                /* a file name that was not UTF-8, kept as bytes (spec 9.2) */
                 snprintf(path, plen, "%s/%.*s", dir, (int)len, s);
             } else {
                 snprintf(path, plen, "%s/%llu.txt", dir, (unsigned long long)n);

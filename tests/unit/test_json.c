@@ -126,7 +126,8 @@ assert_val(const quire__jobject *o, size_t i, int kind, const char *val, size_t 
     assert_true(i < o->n);
     assert_int_equal(o->m[i].kind, kind);
     if (o->m[i].val_len != len) {
-        print_error("value: %.*s\n", (int)o->m[i].val_len, (const char *)o->text.p + o->m[i].val_off);
+        print_error("value: %.*s\n", (int)o->m[i].val_len,
+                    (const char *)o->text.p + o->m[i].val_off);
     }
     assert_int_equal(o->m[i].val_len, len);
     if (len > 0) {
@@ -160,8 +161,7 @@ expect_canon(const char *in, size_t len, int code, size_t off)
     quire__cur_init(&c, in, len, 0);
     rc = quire__json_check_canonical(&c, &a);
     if (rc != code || (code != 0 && c.err_off != off)) {
-        print_error("input: %.*s -> %d at %llu\n", (int)len, in, rc,
-                    (unsigned long long)c.err_off);
+        print_error("input: %.*s -> %d at %llu\n", (int)len, in, rc, (unsigned long long)c.err_off);
     }
     assert_int_equal(rc, code);
     if (code != 0) {
@@ -212,30 +212,32 @@ static void
 test_utf8_invalid(void **state)
 {
     (void)state;
-    expect_utf8_bad(S("\x80"), 0);                 /* stray continuation */
+    expect_utf8_bad(S("\x80"), 0); /* stray continuation */
     expect_utf8_bad(S("ab\xBF"), 2);
-    expect_utf8_bad(S("\xC0\x80"), 0);             /* overlong NUL */
-    expect_utf8_bad(S("\xC1\xBF"), 0);             /* overlong 2-byte */
-    expect_utf8_bad(S("\xE0\x80\x80"), 0);         /* overlong 3-byte */
+    expect_utf8_bad(S("\xC0\x80"), 0);     /* overlong NUL */
+    expect_utf8_bad(S("\xC1\xBF"), 0);     /* overlong 2-byte */
+    expect_utf8_bad(S("\xE0\x80\x80"), 0); /* overlong 3-byte */
     expect_utf8_bad(S("\xE0\x9F\xBF"), 0);
-    expect_utf8_bad(S("\xF0\x80\x80\x80"), 0);     /* overlong 4-byte */
+    expect_utf8_bad(S("\xF0\x80\x80\x80"), 0); /* overlong 4-byte */
     expect_utf8_bad(S("\xF0\x8F\xBF\xBF"), 0);
-    expect_utf8_bad(S("\xED\xA0\x80"), 0);         /* U+D800 */
-    expect_utf8_bad(S("\xED\xBF\xBF"), 0);         /* U+DFFF */
-    expect_utf8_bad(S("\xF4\x90\x80\x80"), 0);     /* U+110000 */
+    expect_utf8_bad(S("\xED\xA0\x80"), 0);     /* U+D800 */
+    expect_utf8_bad(S("\xED\xBF\xBF"), 0);     /* U+DFFF */
+    expect_utf8_bad(S("\xF4\x90\x80\x80"), 0); /* U+110000 */
     expect_utf8_bad(S("\xF5\x80\x80\x80"), 0);
     expect_utf8_bad(S("\xF8\x88\x80\x80\x80"), 0); /* 5-byte form */
     expect_utf8_bad(S("\xFE"), 0);
     expect_utf8_bad(S("\xFF"), 0);
-    expect_utf8_bad(S("x\xE2\x82"), 1);            /* cut short at the end */
+    expect_utf8_bad(S("x\xE2\x82"), 1); /* cut short at the end */
     expect_utf8_bad(S("\xC3"), 0);
-    expect_utf8_bad(S("\xE2\x28\xA1"), 0);         /* bad continuation */
+    expect_utf8_bad(S("\xE2\x28\xA1"), 0); /* bad continuation */
     expect_utf8_bad(S("\xF0\x9F\x98\x28"), 0);
     expect_utf8_bad(S("\xC3\xA9\xC3"), 2);
     /* after the word-at-a-time fast path */
     expect_utf8_bad(S("0123456789abcdefghij\xC0\x80"), 20);
     expect_utf8_bad(S("0123456789abcdef\x80"), 16);
-    expect_utf8_bad(S("01234567\xC3\xA9" "89abcdefgh\xFF"), 20);
+    expect_utf8_bad(S("01234567\xC3\xA9"
+                      "89abcdefgh\xFF"),
+                    20);
 }
 
 /* ====================================================================
@@ -340,7 +342,7 @@ test_numbers_valid(void **state)
     expect_member("{\"v\":0.000}", QUIRE__J_NUMBER, S("0.000"));
     expect_member("{\"v\":-0.5E+10}", QUIRE__J_NUMBER, S("-0.5E+10"));
     expect_member("{\"v\":1234567890123456789012345678901234567890}", QUIRE__J_NUMBER,
-                 S("1234567890123456789012345678901234567890"));
+                  S("1234567890123456789012345678901234567890"));
     expect_member("{\"v\":0e0}", QUIRE__J_NUMBER, S("0e0"));
     expect_member("{\"v\":10}", QUIRE__J_NUMBER, S("10"));
     expect_member("{\"v\": 7 }", QUIRE__J_NUMBER, S("7"));
@@ -404,29 +406,30 @@ static void
 test_escapes(void **state)
 {
     (void)state;
-    expect_member("{\"v\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", QUIRE__J_STRING,
-                 S("\"\\/\b\f\n\r\t"));
+    expect_member("{\"v\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", QUIRE__J_STRING, S("\"\\/\b\f\n\r\t"));
     expect_member("{\"v\":\"\\u00e9\\u00E9\"}", QUIRE__J_STRING, S("\xC3\xA9\xC3\xA9"));
-    expect_member("{\"v\":\"\\u20AC\\u0041\"}", QUIRE__J_STRING, S("\xE2\x82\xAC" "A"));
+    expect_member("{\"v\":\"\\u20AC\\u0041\"}", QUIRE__J_STRING,
+                  S("\xE2\x82\xAC"
+                    "A"));
     expect_member("{\"v\":\"\\u0000\"}", QUIRE__J_STRING, S("\0"));
     expect_member("{\"v\":\"\\u007f\\u0080\\u07ff\\u0800\\uffff\"}", QUIRE__J_STRING,
-                 S("\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF"));
+                  S("\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xEF\xBF\xBF"));
     expect_member("{\"v\":\"\\ud83d\\ude00\"}", QUIRE__J_STRING, S("\xF0\x9F\x98\x80"));
     expect_member("{\"v\":\"\\uD83D\\uDE00x\"}", QUIRE__J_STRING, S("\xF0\x9F\x98\x80x"));
     expect_member("{\"v\":\"\\ud800\\udc00\\udbff\\udfff\"}", QUIRE__J_STRING,
-                 S("\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"));
+                  S("\xF0\x90\x80\x80\xF4\x8F\xBF\xBF"));
     expect_member("{\"v\":\"\"}", QUIRE__J_STRING, S(""));
     expect_member("{\"v\":\"/\x7F\"}", QUIRE__J_STRING, S("/\x7F"));
     /* nested strings are re-serialized in canonical form */
     expect_member("{\"v\":[\"\\/\\u00e9\\n\\u0001\\u001F\\u007f\\\"\\\\\"]}", QUIRE__J_ARRAY,
-                 S("[\"/\xC3\xA9\\n\\u0001\\u001f\x7F\\\"\\\\\"]"));
+                  S("[\"/\xC3\xA9\\n\\u0001\\u001f\x7F\\\"\\\\\"]"));
     expect_member("{\"v\":{\"\\u006b\\n\":\"\\ud83d\\ude00\"}}", QUIRE__J_OBJECT,
-                 S("{\"k\\n\":\"\xF0\x9F\x98\x80\"}"));
+                  S("{\"k\\n\":\"\xF0\x9F\x98\x80\"}"));
     expect_member("{\"v\":[\"\\b\\f\\r\\t\\u0008\\u000C\"]}", QUIRE__J_ARRAY,
-                 S("[\"\\b\\f\\r\\t\\b\\f\"]"));
+                  S("[\"\\b\\f\\r\\t\\b\\f\"]"));
     /* raw UTF-8 passes through */
     expect_member("{\"v\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}", QUIRE__J_STRING,
-                 S("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"));
+                  S("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"));
 }
 
 static void
@@ -1136,32 +1139,19 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_valid),
-        cmocka_unit_test(test_utf8_invalid),
-        cmocka_unit_test(test_news_line),
-        cmocka_unit_test(test_empty_and_whitespace),
-        cmocka_unit_test(test_numbers_valid),
-        cmocka_unit_test(test_numbers_invalid),
-        cmocka_unit_test(test_literals),
-        cmocka_unit_test(test_escapes),
-        cmocka_unit_test(test_bad_escapes),
-        cmocka_unit_test(test_surrogates),
-        cmocka_unit_test(test_control_chars),
-        cmocka_unit_test(test_bad_utf8_in_strings),
-        cmocka_unit_test(test_long_strings),
-        cmocka_unit_test(test_structure_errors),
-        cmocka_unit_test(test_not_an_object),
-        cmocka_unit_test(test_trailing),
-        cmocka_unit_test(test_depth),
-        cmocka_unit_test(test_duplicates),
-        cmocka_unit_test(test_arrays),
-        cmocka_unit_test(test_max_text),
-        cmocka_unit_test(test_nomem),
-        cmocka_unit_test(test_reuse_and_base),
-        cmocka_unit_test(test_canonical_valid),
-        cmocka_unit_test(test_canonical_invalid),
-        cmocka_unit_test(test_put_string),
-        cmocka_unit_test(test_fixed_point),
+        cmocka_unit_test(test_utf8_valid),      cmocka_unit_test(test_utf8_invalid),
+        cmocka_unit_test(test_news_line),       cmocka_unit_test(test_empty_and_whitespace),
+        cmocka_unit_test(test_numbers_valid),   cmocka_unit_test(test_numbers_invalid),
+        cmocka_unit_test(test_literals),        cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_bad_escapes),     cmocka_unit_test(test_surrogates),
+        cmocka_unit_test(test_control_chars),   cmocka_unit_test(test_bad_utf8_in_strings),
+        cmocka_unit_test(test_long_strings),    cmocka_unit_test(test_structure_errors),
+        cmocka_unit_test(test_not_an_object),   cmocka_unit_test(test_trailing),
+        cmocka_unit_test(test_depth),           cmocka_unit_test(test_duplicates),
+        cmocka_unit_test(test_arrays),          cmocka_unit_test(test_max_text),
+        cmocka_unit_test(test_nomem),           cmocka_unit_test(test_reuse_and_base),
+        cmocka_unit_test(test_canonical_valid), cmocka_unit_test(test_canonical_invalid),
+        cmocka_unit_test(test_put_string),      cmocka_unit_test(test_fixed_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

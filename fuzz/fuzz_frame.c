@@ -1,0 +1,59 @@
+/* fuzz_frame.c - file header, frames, and the fixed headers inside frame
+ * payloads (block, index envelope, trailer): format/frame.c. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "format.h"
+#include "quire.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    quire__limits l;
+    quire__cur c;
+    quire__header h;
+    quire__limits_default(&l);
+    l.frame = (uint64_t)1 << 20;
+    l.block = (uint64_t)1 << 20;
+    quire__cur_init(&c, data, size, 0);
+    if (quire__header_decode(&c, &h) == 0) {
+        while (quire__cur_left(&c) > 0) {
+            quire__frame f;
+            quire__cur p;
+            if (quire__frame_decode(&c, &l, &f) != 0) {
+                break;
+            }
+            /* the payload lies inside the input and within the limit */
+            if (f.len > l.frame || f.payload < data || f.payload + f.len > data + size) {
+                abort();
+            }
+            quire__cur_init(&p, f.payload, f.len, f.offset + QUIRE__FRAME_HEAD);
+            if (f.type == QUIRE__FT_BLOK) {
+                quire__block_head bh;
+                if (quire__block_head_decode(&p, &l, &bh) == 0 &&
+                    (bh.raw_size > l.block || bh.n_records == 0 ||
+                     (bh.codec == QUIRE__CODEC_STORED && bh.data_len != bh.raw_size))) {
+                    abort();
+                }
+            } else if (f.type == QUIRE__FT_INDX) {
+                quire__env_head eh;
+                if (quire__env_head_decode(&p, &l, &eh) == 0 && eh.raw_size > l.index) {
+                    abort();
+                }
+            } else if (f.type == QUIRE__FT_TRLR) {
+                quire__trailer t;
+                (void)quire__trailer_decode(&p, &t);
+            }
+            if (p.off > p.len || (p.err != 0 && p.err_off > size)) {
+                abort();
+            }
+        }
+    }
+    /* a failure always names an offset inside (or at the end of) the input */
+    if (c.off > c.len || (c.err != 0 && (c.err_off > size || c.err_what == NULL))) {
+        abort();
+    }
+    return 0;
+}
