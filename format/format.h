@@ -30,6 +30,7 @@ extern const uint8_t quire__magic[QUIRE__MAGIC_LEN];
 #define QUIRE__ARTICLE_ENTRY 44     /* [7] index article entry */
 #define QUIRE__PAIR_ENTRY 16        /* [7] URL and date table entries */
 #define QUIRE__DIGEST_LEN 32
+#define QUIRE__ARCHIVE_ID_LEN 16
 
 #define QUIRE__CODEC_STORED 0
 #define QUIRE__CODEC_ZLIB 1
@@ -174,6 +175,7 @@ typedef struct quire__iblock {
     uint32_t n_records;
 } quire__iblock;
 typedef struct quire__index {
+    const uint8_t *archive_id; /* QUIRE__ARCHIVE_ID_LEN bytes */
     uint64_t n_articles;
     uint64_t n_blocks;
     const uint8_t *blocks;   /* n_blocks x QUIRE__BLOCK_ENTRY */
@@ -199,7 +201,8 @@ uint64_t quire__index_date_lower(const quire__index *ix, int64_t secs);
 uint64_t quire__url_hash(const uint8_t *url, size_t len);
 
 /* Index encoding: the writer appends entries as it goes, then sorts. */
-void quire__index_put_head(quire__buf *b, uint64_t n_articles, uint64_t n_blocks);
+void quire__index_put_head(quire__buf *b, const uint8_t archive_id[16], uint64_t n_articles,
+                           uint64_t n_blocks);
 void quire__index_put_block(quire__buf *b, const quire__iblock *blk);
 void quire__index_put_article(quire__buf *b, const uint8_t digest[32], uint32_t block,
                               uint32_t offset, uint32_t len);
@@ -219,6 +222,52 @@ typedef struct quire__trailer {
 void quire__trailer_encode(quire__buf *b, const quire__trailer *t);
 /* Decodes a TRLR frame payload (already CRC-checked by quire__frame_decode). */
 int quire__trailer_decode(quire__cur *c, quire__trailer *t);
+
+/* ---- seal [11] ---- */
+#define QUIRE__STATEMENT_HEAD 186
+#define QUIRE__COMMENT_MAX 1024
+#define QUIRE__SIG_MAX 256 /* signatures in one seal */
+#define QUIRE__ROLE_NAME_MAX 64
+#define QUIRE__STMT_F_PREV 0x01
+#define QUIRE__STMT_F_DICT 0x02
+extern const uint8_t quire__statement_magic[8];
+extern const uint8_t quire__seal_context[14];
+typedef struct quire__statement {
+    uint8_t flags;
+    uint8_t archive_id[16];
+    uint64_t checkpoint;
+    uint64_t tree_size;
+    uint8_t root[32];
+    uint8_t prev[32];
+    uint8_t index_digest[32];
+    uint8_t dict_digest[32];
+    int64_t created;
+    const uint8_t *comment; /* UTF-8, comment_len bytes */
+    size_t comment_len;
+} quire__statement;
+typedef struct quire__sigentry {
+    uint8_t role;
+    const uint8_t *name; /* role name for QUIRE_ROLE_NAMED */
+    size_t name_len;
+    const uint8_t *key_id; /* 8 */
+    const uint8_t *pk;     /* 32 */
+    const uint8_t *sig;    /* 64 */
+} quire__sigentry;
+void quire__statement_encode(quire__buf *b, const quire__statement *st);
+int quire__statement_decode(quire__cur *c, quire__statement *st);
+/* The message a seal signature covers: context, role, role name, statement. */
+void quire__seal_message(quire__buf *b, uint8_t role, const uint8_t *name, size_t name_len,
+                         const uint8_t *stmt, size_t stmt_len);
+/* SEAL payload: u32 statement length, statement, u16 count, entries. */
+void quire__seal_put_statement(quire__buf *b, const uint8_t *stmt, size_t stmt_len,
+                               uint16_t n_sigs);
+void quire__seal_put_sig(quire__buf *b, uint8_t role, const uint8_t *name, size_t name_len,
+                         const uint8_t key_id[8], const uint8_t pk[32], const uint8_t sig[64]);
+/* Decodes a SEAL payload: the statement (bytes and fields) and the count;
+ * then quire__seal_next_sig for each entry. */
+int quire__seal_decode_head(quire__cur *c, const uint8_t **stmt, size_t *stmt_len,
+                            quire__statement *st, size_t *n_sigs);
+int quire__seal_next_sig(quire__cur *c, quire__sigentry *e);
 
 /* Fuzzing builds ignore checksum results (spec: never in a release). */
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION

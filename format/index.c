@@ -19,8 +19,10 @@ quire__url_hash(const uint8_t *url, size_t len)
 }
 
 void
-quire__index_put_head(quire__buf *b, uint64_t n_articles, uint64_t n_blocks)
+quire__index_put_head(quire__buf *b, const uint8_t archive_id[16], uint64_t n_articles,
+                      uint64_t n_blocks)
 {
+    quire__put_bytes(b, archive_id, QUIRE__ARCHIVE_ID_LEN);
     quire__put_u64(b, n_articles);
     quire__put_u64(b, n_blocks);
 }
@@ -225,6 +227,8 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
     uint64_t i, next_first = 0, prev_end = QUIRE__HEADER_LEN, nb;
     memset(ix, 0, sizeof *ix);
 
+    ix->archive_id = quire__get_bytes(c, QUIRE__ARCHIVE_ID_LEN, "index archive id");
+    at = c->off;
     ix->n_articles = quire__get_u64(c, "index article count");
     nb = quire__get_u64(c, "index block count");
     if (c->err != 0) {

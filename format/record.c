@@ -30,6 +30,7 @@ static const struct {
     {"filename", QUIRE_T_TEXT},
     {"description", QUIRE_T_TEXT},
     {"keywords", QUIRE_T_LIST},
+    {"publisher_signature", QUIRE_T_BYTES},
 };
 #define N_STD ((unsigned)(sizeof std_fields / sizeof std_fields[0]))
 

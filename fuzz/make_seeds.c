@@ -88,8 +88,21 @@ fill(quire_article *a, int i)
     }
 }
 
+/* The harness's fixed test key (public knowledge: never trust it). */
+static const char test_key[] =
+    "untrusted comment: quire fuzzing test key (public, never use for real)\n"
+    "RWQAAEIyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA8Bs25FOqbA31Nk1nP9pHIdgXSUvjKtfeWxQQ8u60YmiNyeHHXpZaacGg6ohW+UdId6rRX8/oBCZJiNxIUGMe3VSylpEWCLAJDLQWY0MXSQ3guEIA+lk+tpuFJgsGqfVFuMt8jgz226k=\n";
+
+static quire_seckey *
+load_test_key(void)
+{
+    quire_seckey *sk = NULL;
+    check(quire_seckey_parse(&sk, test_key, sizeof test_key - 1, NULL, NULL), "test key");
+    return sk;
+}
+
 static mem
-archive(int n, int level, int dict, size_t block)
+archive(int n, int level, int dict, size_t block, int sign)
 {
     static const char d[] = "the council voted on the budget and members said";
     quire_writer *w;
@@ -102,6 +115,16 @@ archive(int n, int level, int dict, size_t block)
     check(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block), "block");
     if (dict) {
         check(quire_writer_set_dictionary(w, d, sizeof d - 1), "dict");
+    }
+    if (sign) {
+        static quire_seckey *sk;
+        if (sk == NULL) {
+            sk = load_test_key();
+        }
+        check(quire_writer_add_signer(w, sk, sign == 2 ? QUIRE_ROLE_NAMED : QUIRE_ROLE_ARCHIVIST,
+                                      sign == 2 ? "fact-checker" : NULL),
+              "signer");
+        check(quire_writer_set_checkpoint(w, 1700000000, "seed", 4), "checkpoint");
     }
     check(quire_writer_open(w, mem_write, &m, NULL), "open");
     for (i = 0; i < n; i++) {
@@ -123,16 +146,29 @@ main(int argc, char **argv)
     static const struct {
         int n, level, dict;
         size_t block;
-    } cfg[] = {{1, 0, 0, 1024}, {3, 0, 0, 1024}, {5, 6, 0, 1024},
-               {8, 9, 0, 4096}, {4, 6, 1, 1024}, {0, 6, 0, 1024}};
+        int sign;
+    } cfg[] = {{1, 0, 0, 1024, 0}, {3, 0, 0, 1024, 1}, {5, 6, 0, 1024, 0},
+               {8, 9, 0, 4096, 1}, {4, 6, 1, 1024, 2}, {0, 6, 0, 1024, 1}};
     size_t k;
     for (k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
-        mem m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block);
+        mem m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block, cfg[k].sign);
         snprintf(name, sizeof name, "archive-%zu.quire", k);
         snprintf(dir, sizeof dir, "%s/open", out);
         put(dir, name, m.p, m.len);
         snprintf(dir, sizeof dir, "%s/frame", out);
         put(dir, name, m.p, m.len);
+        snprintf(dir, sizeof dir, "%s/verify", out);
+        put(dir, name, m.p, m.len);
+        {
+            /* the SEAL payload the trailer points at */
+            const uint8_t *tr = m.p + m.len - QUIRE__TRAILER_FRAME + QUIRE__FRAME_HEAD;
+            uint64_t seal_at = quire__ld64(tr + 16);
+            uint32_t slen = quire__ld32(m.p + seal_at + 8);
+            snprintf(dir, sizeof dir, "%s/seal", out);
+            snprintf(name, sizeof name, "seal-%zu", k);
+            put(dir, name, m.p + seal_at + QUIRE__FRAME_HEAD, slen);
+            snprintf(name, sizeof name, "archive-%zu.quire", k);
+        }
         if (cfg[k].level == 0) {
             /* stored: records and the index sit in the file as they are */
             uint64_t ix_at = quire__ld64(m.p + m.len - QUIRE__TRAILER_FRAME + QUIRE__FRAME_HEAD);

@@ -87,6 +87,8 @@ extern "C" {
 #define QUIRE_E_TRAILING (-35)  /* bytes after the end of a structure */
 #define QUIRE_E_JSON (-36)      /* invalid JSON (import) */
 #define QUIRE_E_DICT (-37)      /* block needs a dictionary that is absent */
+#define QUIRE_E_SEAL (-38)      /* malformed seal frame or checkpoint statement */
+#define QUIRE_E_KEY (-39)       /* malformed key file, key string or keyring */
 /* unsupported */
 #define QUIRE_E_VERSION (-50)  /* newer major format version */
 #define QUIRE_E_CRITICAL (-51) /* unknown critical frame type */
@@ -96,6 +98,17 @@ extern "C" {
 #define QUIRE_E_LIMIT (-60)
 /* lookup */
 #define QUIRE_E_NOTFOUND (-70)
+/* authenticity */
+#define QUIRE_E_SIG (-80)        /* a signature does not verify */
+#define QUIRE_E_UNTRUSTED (-81)  /* not signed by a trusted key */
+#define QUIRE_E_ROOT (-82)       /* Merkle root differs from the seal's */
+#define QUIRE_E_STATEMENT (-83)  /* seal statement disagrees with the archive */
+#define QUIRE_E_UNSIGNED (-84)   /* no seal, or no signature where one is required */
+#define QUIRE_E_ROLE (-85)       /* a required role has no valid trusted signature */
+#define QUIRE_E_ARCHIVE_ID (-86) /* statement made for another archive */
+#define QUIRE_E_PUBLISHER (-87)  /* an article's publisher signature does not verify */
+#define QUIRE_E_PASSWORD (-88)   /* wrong password for a secret key */
+#define QUIRE_E_CHAIN (-89)      /* checkpoint chain broken (previous statement) */
 
 /* Error classes, for quire_error_class(). */
 #define QUIRE_CLASS_OK 0
@@ -127,6 +140,9 @@ QUIRE_API const char *quire_version_string(void);
 /* Returns 1 if the library was built with FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
  * (checksum and digest mismatches ignored). Release builds return 0. */
 QUIRE_API int quire_is_fuzzing_build(void);
+
+/* A secret key (see "Keys" below). */
+typedef struct quire_seckey quire_seckey;
 
 /* ======================================================================
  * Memory
@@ -193,7 +209,9 @@ typedef struct quire_article quire_article;
 #define QUIRE_F_FILENAME 14       /* TEXT  name of the imported file */
 #define QUIRE_F_DESCRIPTION 15    /* TEXT */
 #define QUIRE_F_KEYWORDS 16       /* LIST */
-#define QUIRE_F_MAX_KNOWN 16
+#define QUIRE_F_PUBLISHER_SIG 17  /* BYTES publisher's signature (spec 11):
+                                     key id (8) | public key (32) | Ed25519 (64) */
+#define QUIRE_F_MAX_KNOWN 17
 
 /* Returns the JSON name of a standard field ("title"), or NULL if unknown. */
 QUIRE_API const char *quire_field_name(int key);
@@ -326,6 +344,20 @@ QUIRE_API int quire_writer_set_limit(quire_writer *w, int which, uint64_t value)
 /* Sets a preset zlib dictionary (1..32768 bytes), stored once in the
  * archive. Call before open. */
 QUIRE_API int quire_writer_set_dictionary(quire_writer *w, const void *dict, size_t len);
+/* Sets the archive id (spec 7.1, 11.2) instead of the default, derived from
+ * the first checkpoint's Merkle root and time. */
+QUIRE_API int quire_writer_set_archive_id(quire_writer *w, const uint8_t id[16]);
+/* Sets the checkpoint's creation time (seconds since the epoch; default 0,
+ * "not stated", which keeps output deterministic) and a free UTF-8 comment
+ * of at most 1024 bytes. */
+QUIRE_API int quire_writer_set_checkpoint(quire_writer *w, int64_t created, const char *comment,
+                                          size_t len);
+/* Adds a signer of the checkpoint: the seal gets one Ed25519 signature per
+ * signer, in the order added (at most 16). sk is borrowed until
+ * quire_writer_finish. role is QUIRE_ROLE_ARCHIVIST, _PUBLISHER, _WITNESS,
+ * or _NAMED with role_name (1..64 bytes of UTF-8). */
+QUIRE_API int quire_writer_add_signer(quire_writer *w, const quire_seckey *sk, int role,
+                                      const char *role_name);
 /* Writes to a callback. */
 QUIRE_API QUIRE_NODISCARD int quire_writer_open(quire_writer *w, quire_write_fn fn, void *ctx,
                                                 quire_diag *d);
@@ -371,12 +403,17 @@ QUIRE_API QUIRE_NODISCARD int quire_reader_open_memory(quire_reader *r, const vo
 #define QUIRE_STAT_CHECKPOINT 11   /* checkpoint number of the trailer */
 #define QUIRE_STAT_RAW_SIZE 12     /* sum of uncompressed block sizes */
 #define QUIRE_STAT_BLOCK_BYTES 13  /* sum of BLOK frame sizes */
+#define QUIRE_STAT_SIGNATURES 14   /* signatures in the latest seal (not verified) */
+#define QUIRE_STAT_SEALED 15       /* 1 if the archive has a seal */
+#define QUIRE_STAT_CREATED 16      /* checkpoint time, seconds (int64 as uint64), 0 unstated */
 QUIRE_API int quire_reader_stat(const quire_reader *r, int which, uint64_t *value);
 
 /* Reads article n (0-based) into a, after checking its record digest
  * against the index. QUIRE_E_NOTFOUND if n is out of range. */
 QUIRE_API QUIRE_NODISCARD int quire_reader_get(quire_reader *r, uint64_t n, quire_article *a,
                                                quire_diag *d);
+/* The archive id (16 bytes) from the index. */
+QUIRE_API int quire_reader_archive_id(const quire_reader *r, uint8_t out[16]);
 /* The record digest of article n, from the index. */
 QUIRE_API int quire_reader_get_digest(quire_reader *r, uint64_t n, uint8_t out[32]);
 /* Finds the first article whose canonical or capture URL is url[0..len);
@@ -404,6 +441,196 @@ QUIRE_API QUIRE_NODISCARD int quire_reader_scan_open_memory(quire_reader *r, con
                                                             size_t len, quire_diag *d);
 QUIRE_API QUIRE_NODISCARD int quire_reader_scan_next(quire_reader *r, quire_article *a,
                                                      quire_diag *d);
+
+
+/* ======================================================================
+ * Keys (minisign-compatible, spec/KEYS.md)
+ *
+ * quire uses minisign's Ed25519 key files and key strings unchanged: a key
+ * made by `minisign -G` works with quire, and a quire key with minisign.
+ * ====================================================================== */
+#define QUIRE_PUBLICKEYBYTES 32
+#define QUIRE_SECRETKEYBYTES 64
+#define QUIRE_SIGNATUREBYTES 64
+#define QUIRE_KEYIDBYTES 8
+QUIRE_API size_t quire_publickeybytes(void);
+QUIRE_API size_t quire_secretkeybytes(void);
+QUIRE_API size_t quire_signaturebytes(void);
+
+/* A public key: minisign key id and Ed25519 public key. */
+typedef struct quire_pubkey {
+    uint8_t key_id[QUIRE_KEYIDBYTES];
+    uint8_t pk[QUIRE_PUBLICKEYBYTES];
+} quire_pubkey;
+
+/* A secret key (quire_seckey, declared above) lives in memory allocated by
+ * libsodium's guarded allocator. */
+
+/* Parses a public key string (the base64 line, 56 characters) or a whole
+ * public key file (untrusted comment line, then that line). Untrusted input:
+ * never reads outside text[0..len). QUIRE_E_KEY on malformed input. */
+QUIRE_API QUIRE_NODISCARD int quire_pubkey_parse(quire_pubkey *pk, const char *text, size_t len,
+                                                 quire_diag *d);
+/* Writes the key string (56 base64 characters and a NUL) into out[57]. */
+QUIRE_API void quire_pubkey_string(const quire_pubkey *pk, char out[57]);
+/* Writes the key id as 16 uppercase hex digits (minisign's form) and a NUL. */
+QUIRE_API void quire_keyid_hex(const uint8_t key_id[QUIRE_KEYIDBYTES], char out[17]);
+/* Writes a whole public key file (two lines) into out (capacity cap);
+ * returns its length, or 0 if cap is too small (needs 128). */
+QUIRE_API size_t quire_pubkey_file(const quire_pubkey *pk, char *out, size_t cap);
+
+/* Generates a key pair. */
+QUIRE_API QUIRE_NODISCARD int quire_seckey_generate(quire_seckey **sk, quire_pubkey *pk);
+/* Reads a secret key file's text. password may be NULL for a key stored
+ * without one; QUIRE_E_PASSWORD if a password is needed or wrong (the
+ * decrypted checksum differs). kdf_memlimit in an encrypted file above
+ * 1 GiB or opslimit above 2^32 is QUIRE_E_LIMIT (bounded work). */
+QUIRE_API QUIRE_NODISCARD int quire_seckey_parse(quire_seckey **sk, const char *text, size_t len,
+                                                 const char *password, quire_diag *d);
+/* Returns 1 if the secret key file text is password-protected, 0 if not,
+ * negative on malformed input. */
+QUIRE_API int quire_seckey_is_encrypted(const char *text, size_t len);
+/* Writes a secret key file (minisign format) into a buffer allocated with
+ * malloc (*out, *out_len; caller frees). password NULL or "" stores the key
+ * unencrypted (minisign -W); otherwise scrypt with minisign's parameters. */
+QUIRE_API QUIRE_NODISCARD int quire_seckey_file(const quire_seckey *sk, const char *password,
+                                                char **out, size_t *out_len);
+QUIRE_API void quire_seckey_public(const quire_seckey *sk, quire_pubkey *pk);
+/* Zeroes and frees. */
+QUIRE_API void quire_seckey_free(quire_seckey *sk);
+/* Signs msg[0..len) as minisign does for a file with the hashed signature
+ * algorithm ("ED": Ed25519 over BLAKE2b-512 of the message). sig receives
+ * the 64-byte signature. */
+QUIRE_API int quire_seckey_sign_prehashed(const quire_seckey *sk, const void *msg, size_t len,
+                                          uint8_t sig[QUIRE_SIGNATUREBYTES]);
+/* Plain Ed25519 over msg (what seals and publisher signatures use). */
+QUIRE_API int quire_seckey_sign(const quire_seckey *sk, const void *msg, size_t len,
+                                uint8_t sig[QUIRE_SIGNATUREBYTES]);
+
+/* ---- keyrings ---- */
+/* Roles (spec 11). A named role has no number: QUIRE_ROLE_NAMED plus a name. */
+#define QUIRE_ROLE_ARCHIVIST 0
+#define QUIRE_ROLE_PUBLISHER 1
+#define QUIRE_ROLE_WITNESS 2
+#define QUIRE_ROLE_NAMED 3
+#define QUIRE_ROLE_ANY 255 /* keyring/trust only: the key may sign in any role */
+
+typedef struct quire_keyring quire_keyring;
+QUIRE_API int quire_keyring_new(quire_keyring **kr);
+QUIRE_API void quire_keyring_free(quire_keyring *kr);
+/* Adds a trusted key with a label and the role it is trusted for
+ * (QUIRE_ROLE_ANY for keys given with -p/-P; role_name for QUIRE_ROLE_NAMED). */
+QUIRE_API int quire_keyring_add(quire_keyring *kr, const quire_pubkey *pk, const char *label,
+                                int role, const char *role_name);
+/* Parses a keyring file (spec/KEYS.md): lines "ROLE LABEL KEYSTRING", '#'
+ * comments, blank lines. Untrusted input; QUIRE_E_KEY with the line's
+ * offset on a malformed line. */
+QUIRE_API QUIRE_NODISCARD int quire_keyring_parse(quire_keyring *kr, const char *text, size_t len,
+                                                  quire_diag *d);
+QUIRE_API size_t quire_keyring_count(const quire_keyring *kr);
+/* Finds the key with this key id AND public key; its label, role and role
+ * name (borrowed). QUIRE_E_NOTFOUND if none. */
+QUIRE_API int quire_keyring_find(const quire_keyring *kr, const quire_pubkey *pk,
+                                 const char **label, int *role, const char **role_name);
+/* Role name to number: "archivist", "publisher", "witness", else NAMED. */
+QUIRE_API int quire_role_parse(const char *name);
+QUIRE_API const char *quire_role_name(int role);
+
+/* ======================================================================
+ * Publisher signatures (spec 11.5)
+ *
+ * An article may carry its publisher's Ed25519 signature over its content
+ * digest: BLAKE2b-256 of the canonical record without the signature field.
+ * ====================================================================== */
+/* Signs a's content with sk and stores the signature as QUIRE_F_PUBLISHER_SIG. */
+QUIRE_API QUIRE_NODISCARD int quire_article_sign_publisher(quire_article *a,
+                                                           const quire_seckey *sk);
+/* Checks a's publisher signature: QUIRE_OK and *signer set if it verifies,
+ * QUIRE_E_PUBLISHER if not, QUIRE_E_NOTFOUND if the article has none. */
+QUIRE_API QUIRE_NODISCARD int quire_article_check_publisher(quire_article *a,
+                                                            quire_pubkey *signer);
+
+/* Adds sk's signature in role (role_name for QUIRE_ROLE_NAMED) to the
+ * latest checkpoint of the archive at path, by appending a new SEAL frame
+ * (the same statement, every signature it had, and the new one) and a new
+ * trailer. No existing byte changes. The archive must first pass a fast
+ * verification; signing twice with one key in one role is QUIRE_E_ARG. */
+QUIRE_API QUIRE_NODISCARD int quire_cosign_file(const char *path, const quire_seckey *sk,
+                                                int role, const char *role_name, quire_diag *d);
+
+/* ======================================================================
+ * Verification (spec/REPORT.md)
+ *
+ * A verifier reports every finding through a callback, as it goes, in
+ * memory bounded by the index and one block (not by the findings).
+ * ====================================================================== */
+#define QUIRE_SEV_INFO 0
+#define QUIRE_SEV_WARNING 1
+#define QUIRE_SEV_ERROR 2
+
+/* A signature of a seal, as found. */
+typedef struct quire_signer {
+    int index;               /* position in the seal */
+    int role;                /* QUIRE_ROLE_* */
+    const char *role_name;   /* for QUIRE_ROLE_NAMED, else the role's name */
+    quire_pubkey key;
+    int valid;               /* the signature verifies with key */
+    int trusted;             /* key and role are in the keyring */
+    const char *label;       /* keyring label when trusted, else NULL */
+} quire_signer;
+
+typedef struct quire_finding {
+    int code;                /* QUIRE_E_* for a problem, QUIRE_OK for information */
+    int severity;            /* QUIRE_SEV_* */
+    uint64_t offset;         /* absolute byte offset */
+    int64_t frame;           /* offset of the frame concerned, or -1 */
+    int64_t article;         /* article number, or -1 */
+    const char *what;        /* static: what was being checked */
+    const char *message;     /* human-readable, valid during the callback */
+    const quire_signer *signer; /* for findings about a seal signature, else NULL */
+} quire_finding;
+
+/* Receives each finding; returns 0 to go on, non-zero to stop early. */
+typedef int (*quire_finding_fn)(void *ctx, const quire_finding *f);
+
+typedef struct quire_verify_summary {
+    int valid;               /* 1 if no error finding */
+    uint64_t errors, warnings;
+    uint64_t articles;       /* in the index */
+    uint64_t checked;        /* articles whose record digest was checked */
+    int sealed;
+    uint64_t checkpoint;
+    uint64_t tree_size;
+    int64_t created;
+    uint8_t root[32];        /* computed Merkle root */
+    uint8_t archive_id[16];
+    size_t signatures, valid_signatures, trusted_signatures;
+    uint64_t publisher_signed, publisher_valid;
+} quire_verify_summary;
+
+typedef struct quire_verifier quire_verifier;
+
+#define QUIRE_VERIFY_FAST 1           /* 1: structure, index, seal, signatures only */
+#define QUIRE_VERIFY_STRICT 2         /* 1: warnings count as errors */
+#define QUIRE_VERIFY_MIN_SIGNATURES 3 /* valid (trusted, with keys) signatures needed */
+
+QUIRE_API int quire_verifier_new(quire_verifier **out, const quire_alloc *alloc);
+QUIRE_API void quire_verifier_free(quire_verifier *v);
+/* Trusted keys (borrowed until the last run). Without a keyring, signatures
+ * are checked and reported as untrusted. */
+QUIRE_API int quire_verifier_set_keyring(quire_verifier *v, const quire_keyring *kr);
+QUIRE_API int quire_verifier_set_option(quire_verifier *v, int option, int64_t value);
+/* Requires a valid trusted signature in this role (QUIRE_ROLE_*; name for
+ * QUIRE_ROLE_NAMED). May be called several times. */
+QUIRE_API int quire_verifier_require_role(quire_verifier *v, int role, const char *name);
+/* Verifies an archive. Returns QUIRE_OK if valid, else the code of the
+ * first error finding (QUIRE_E_IO if the file cannot be read). summary
+ * (may be NULL) is filled either way. */
+QUIRE_API int quire_verifier_run_file(quire_verifier *v, const char *path, quire_finding_fn fn,
+                                      void *ctx, quire_verify_summary *summary);
+QUIRE_API int quire_verifier_run_memory(quire_verifier *v, const void *buf, size_t len,
+                                        quire_finding_fn fn, void *ctx,
+                                        quire_verify_summary *summary);
 
 #ifdef __cplusplus
 }

@@ -531,6 +531,31 @@ quire__article_encode(quire_article *a, const uint8_t **rec, size_t *len)
     return 0;
 }
 
+int
+quire__article_content_digest(quire_article *a, uint8_t out[32])
+{
+    quire__buf b;
+    size_t i, j = 0;
+    quire__rfield *f;
+    int e;
+    /* the record as it would be without its publisher signature field */
+    f = (quire__rfield *)quire__malloc(&a->a, (a->nf + 1) * sizeof *f);
+    if (f == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    for (i = 0; i < a->nf; i++) {
+        if (a->f[i].key != QUIRE_F_PUBLISHER_SIG) {
+            f[j++] = a->f[i];
+        }
+    }
+    quire__buf_init(&b, &a->a, ARENA_MAX);
+    quire__record_encode(&b, a->data.p, f, j, a->p, a->np);
+    e = b.err != 0 ? b.err : quire__blake2b256(out, b.p, b.len);
+    quire__buf_free(&b);
+    quire__free(&a->a, f);
+    return e;
+}
+
 /* see quire.h */
 int
 quire_article_digest(quire_article *a, uint8_t out[32])

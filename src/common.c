@@ -41,6 +41,18 @@ static const struct {
     {QUIRE_E_FEATURE, "QUIRE_E_FEATURE", "reserved record feature not supported by this version"},
     {QUIRE_E_LIMIT, "QUIRE_E_LIMIT", "declared size over a limit"},
     {QUIRE_E_NOTFOUND, "QUIRE_E_NOTFOUND", "not found"},
+    {QUIRE_E_SEAL, "QUIRE_E_SEAL", "malformed seal or checkpoint statement"},
+    {QUIRE_E_KEY, "QUIRE_E_KEY", "malformed key file, key string or keyring"},
+    {QUIRE_E_SIG, "QUIRE_E_SIG", "signature does not verify"},
+    {QUIRE_E_UNTRUSTED, "QUIRE_E_UNTRUSTED", "not signed by a trusted key"},
+    {QUIRE_E_ROOT, "QUIRE_E_ROOT", "Merkle root differs from the sealed root"},
+    {QUIRE_E_STATEMENT, "QUIRE_E_STATEMENT", "seal statement disagrees with the archive"},
+    {QUIRE_E_UNSIGNED, "QUIRE_E_UNSIGNED", "not sealed or not signed as required"},
+    {QUIRE_E_ROLE, "QUIRE_E_ROLE", "a required role has no valid trusted signature"},
+    {QUIRE_E_ARCHIVE_ID, "QUIRE_E_ARCHIVE_ID", "seal made for another archive"},
+    {QUIRE_E_PUBLISHER, "QUIRE_E_PUBLISHER", "publisher signature does not verify"},
+    {QUIRE_E_PASSWORD, "QUIRE_E_PASSWORD", "wrong password for the secret key"},
+    {QUIRE_E_CHAIN, "QUIRE_E_CHAIN", "checkpoint chain broken"},
 };
 #define N_ERRORS (sizeof errors / sizeof errors[0])
 

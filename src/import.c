@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../format/minisign.h"
 #include "../format/utf8.h"
 
 #define BODY "body"
@@ -56,6 +57,22 @@ put_member(quire_article *a, const quire__jobject *o, const quire__jmember *m)
             e = quire_article_set(a, k, quire_field_type(k), jtext(o, m->val_off), m->val_len);
             if (e != QUIRE_E_TIME && e != QUIRE_E_FIELD) {
                 return e;
+            }
+        }
+        break;
+    case QUIRE_T_BYTES:
+        /* bytes travel in JSON as canonical base64 (spec 9.3) */
+        if (m->kind == QUIRE__J_STRING && m->val_len % 4 == 0 && m->val_len <= 4096) {
+            uint8_t raw[3072];
+            size_t n = 0;
+            quire__cur bc;
+            quire__cur_init(&bc, jtext(o, m->val_off), m->val_len, 0);
+            if (quire__b64_decode(&bc, m->val_len, raw, sizeof raw, &n, QUIRE_E_FIELD,
+                                  "base64") == 0) {
+                e = quire_article_set(a, k, QUIRE_T_BYTES, raw, n);
+                if (e != QUIRE_E_FIELD) {
+                    return e;
+                }
             }
         }
         break;
@@ -168,18 +185,11 @@ quire_article_from_text(quire_article *a, const char *filename, const void *data
 static void
 put_base64(quire__buf *b, const uint8_t *p, size_t n)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i;
+    size_t len = QUIRE__B64_LEN(n);
     quire__put_u8(b, '"');
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t v = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8) | p[i + 2];
-        char t[4] = {tab[v >> 18], tab[(v >> 12) & 63], tab[(v >> 6) & 63], tab[v & 63]};
-        quire__put_bytes(b, t, 4);
-    }
-    if (i < n) {
-        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0);
-        char t[4] = {tab[v >> 18], tab[(v >> 12) & 63], i + 1 < n ? tab[(v >> 6) & 63] : '=', '='};
-        quire__put_bytes(b, t, 4);
+    if (quire__buf_reserve(b, len) == 0) {
+        quire__b64_encode((char *)b->p + b->len, p, n);
+        b->len += len;
     }
     quire__put_u8(b, '"');
 }

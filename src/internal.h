@@ -26,6 +26,18 @@ void quire__allocator_from(quire__allocator *out, const quire_alloc *in);
 /* ---- digests (libsodium BLAKE2b-256) ---- */
 int quire__blake2b256(uint8_t out[32], const uint8_t *p, size_t n);
 
+/* ---- Merkle tree (merkle.c, spec 11.1) ---- */
+typedef struct quire__merkle {
+    uint8_t stack[64][32];
+    size_t depth;
+    uint64_t n;
+} quire__merkle;
+int quire__merkle_leaf(uint8_t out[32], const uint8_t digest[32]);
+int quire__merkle_node(uint8_t out[32], const uint8_t left[32], const uint8_t right[32]);
+void quire__merkle_init(quire__merkle *m);
+int quire__merkle_add(quire__merkle *m, const uint8_t digest[32]);
+int quire__merkle_root(const quire__merkle *m, uint8_t out[32]);
+
 /* ---- bounded zlib (inflate.c) ---- */
 /* Inflates exactly raw_len bytes from in[0..in_len) into out (capacity
  * raw_len), with an optional preset dictionary. Requires Z_STREAM_END with
@@ -60,5 +72,62 @@ int quire__article_encode(quire_article *a, const uint8_t **rec, size_t *len);
  * checked. base is the record's absolute offset (for diagnostics). */
 int quire__article_load(quire_article *a, const uint8_t *rec, size_t len, uint64_t base,
                         const quire__limits *l, int64_t number, quire_diag *d);
+
+/* ---- reader (reader.c), shared with verify.c ---- */
+enum { R_NEW, R_INDEXED, R_SCAN, R_POISONED };
+
+struct quire_reader {
+    quire__allocator a;
+    quire__limits lim;
+    int state;
+
+    const uint8_t *buf; /* the whole archive */
+    size_t len;
+    void *map; /* mmap'ed region to unmap, or NULL */
+    size_t map_len;
+
+    quire__header hdr;
+    quire__trailer tr;
+    uint8_t *index_raw; /* inflated index, owned */
+    size_t index_raw_len;
+    quire__index ix;
+    uint64_t index_frame_size;
+    const uint8_t *dict;
+    size_t dict_len;
+
+    /* cache of the last inflated block */
+    uint8_t *blk;
+    size_t blk_cap;
+    size_t blk_len;
+    int64_t blk_no;    /* indexed mode: block number; scan mode unused */
+
+    /* sequential scan */
+    quire__cur scan;   /* over the whole file, at the next frame */
+    quire__cur recs;   /* over blk[0..blk_len) */
+    int in_block;
+    uint64_t scan_next_article;
+    uint64_t scan_block_at; /* offset of the current block frame */
+    int scan_seen_block;
+
+    /* the latest seal [11], decoded (not verified) at open */
+    int has_seal;
+    uint64_t seal_offset;
+    const uint8_t *stmt; /* statement bytes inside the file */
+    size_t stmt_len;
+    quire__statement st;
+    const uint8_t *sigs; /* signature entries */
+    size_t sigs_len;
+    size_t n_sigs;
+};
+
+/* Content digest for publisher signatures (spec 11.5): BLAKE2b-256 of the
+ * canonical record without the publisher signature field. */
+int quire__article_content_digest(quire_article *a, uint8_t out[32]);
+/* 1 if the keyring holds a key with this key id (whatever its public key). */
+int quire__keyring_has_id(const quire_keyring *kr, const uint8_t key_id[8]);
+int quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d);
+/* Opens for verification: like quire_reader_open_memory on r->buf. */
+int quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f,
+                           quire_diag *d, int64_t article, const char *what);
 
 #endif

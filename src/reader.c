@@ -11,42 +11,6 @@
 
 #include "internal.h"
 
-enum { R_NEW, R_INDEXED, R_SCAN, R_POISONED };
-
-struct quire_reader {
-    quire__allocator a;
-    quire__limits lim;
-    int state;
-
-    const uint8_t *buf; /* the whole archive */
-    size_t len;
-    void *map; /* mmap'ed region to unmap, or NULL */
-    size_t map_len;
-
-    quire__header hdr;
-    quire__trailer tr;
-    uint8_t *index_raw; /* inflated index, owned */
-    size_t index_raw_len;
-    quire__index ix;
-    uint64_t index_frame_size;
-    const uint8_t *dict;
-    size_t dict_len;
-
-    /* cache of the last inflated block */
-    uint8_t *blk;
-    size_t blk_cap;
-    size_t blk_len;
-    int64_t blk_no;    /* indexed mode: block number; scan mode unused */
-
-    /* sequential scan */
-    quire__cur scan;   /* over the whole file, at the next frame */
-    quire__cur recs;   /* over blk[0..blk_len) */
-    int in_block;
-    uint64_t scan_next_article;
-    uint64_t scan_block_at; /* offset of the current block frame */
-    int scan_seen_block;
-};
-
 /* see quire.h */
 int
 quire_reader_new(quire_reader **out, const quire_alloc *alloc)
@@ -152,8 +116,8 @@ map_file(quire_reader *r, const char *path, quire_diag *d)
 }
 
 /* Decodes the frame that starts at off and must end at or before end. */
-static int
-frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f, quire_diag *d,
+int
+quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f, quire_diag *d,
          int64_t article, const char *what)
 {
     quire__cur c;
@@ -187,7 +151,7 @@ open_indexed(quire_reader *r, quire_diag *d)
     }
     /* trailer: the last QUIRE__TRAILER_FRAME bytes [8] */
     tr_at = r->len - QUIRE__TRAILER_FRAME;
-    if ((e = frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0) {
+    if ((e = quire__reader_frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0) {
         if (e == QUIRE_E_FRAME || e == QUIRE_E_LIMIT || e == QUIRE_E_TRUNCATED) {
             /* not a frame at all: most likely a truncated file */
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1,
@@ -211,7 +175,7 @@ open_indexed(quire_reader *r, quire_diag *d)
         return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD, -1,
                            "trailer index offset");
     }
-    if ((e = frame_at(r, r->tr.index_offset, tr_at, &f, d, -1, "index frame")) != 0) {
+    if ((e = quire__reader_frame_at(r, r->tr.index_offset, tr_at, &f, d, -1, "index frame")) != 0) {
         return e;
     }
     if (f.type != QUIRE__FT_INDX) {
@@ -254,7 +218,7 @@ open_indexed(quire_reader *r, quire_diag *d)
                                "trailer dictionary offset");
         }
         end = r->ix.n_blocks > 0 ? quire__ld64(r->ix.blocks) : r->tr.index_offset;
-        if ((e = frame_at(r, r->tr.dict_offset, end, &f, d, -1, "dictionary frame")) != 0) {
+        if ((e = quire__reader_frame_at(r, r->tr.dict_offset, end, &f, d, -1, "dictionary frame")) != 0) {
             return e;
         }
         if (f.type != QUIRE__FT_DICT || f.len == 0 || f.len > 32768) {
@@ -268,11 +232,33 @@ open_indexed(quire_reader *r, quire_diag *d)
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 16, -1,
                                "trailer seal offset");
         }
-        if ((e = frame_at(r, r->tr.seal_offset, tr_at, &f, d, -1, "seal frame")) != 0) {
+        if ((e = quire__reader_frame_at(r, r->tr.seal_offset, tr_at, &f, d, -1, "seal frame")) != 0) {
             return e;
         }
         if (f.type != QUIRE__FT_SEAL) {
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, r->tr.seal_offset, -1, "seal frame type");
+        }
+        /* the seal's structure is checked here; its signatures by verify */
+        {
+            size_t k;
+            quire__sigentry se;
+            quire__cur_init(&c, f.payload, f.len, r->tr.seal_offset + QUIRE__FRAME_HEAD);
+            if (quire__seal_decode_head(&c, &r->stmt, &r->stmt_len, &r->st, &r->n_sigs) != 0) {
+                return quire__fail_cur(d, &c, -1);
+            }
+            r->sigs = c.buf + c.off;
+            for (k = 0; k < r->n_sigs; k++) {
+                if (quire__seal_next_sig(&c, &se) != 0) {
+                    return quire__fail_cur(d, &c, -1);
+                }
+            }
+            r->sigs_len = (size_t)(c.buf + c.off - r->sigs);
+            if (quire__cur_left(&c) != 0) {
+                quire__cur_fail(&c, QUIRE_E_TRAILING, "seal");
+                return quire__fail_cur(d, &c, -1);
+            }
+            r->has_seal = 1;
+            r->seal_offset = r->tr.seal_offset;
         }
     }
     return 0;
@@ -359,6 +345,9 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
     case QUIRE_STAT_URLS: v = r->ix.n_urls; break;
     case QUIRE_STAT_DATES: v = r->ix.n_dates; break;
     case QUIRE_STAT_CHECKPOINT: v = r->tr.checkpoint; break;
+    case QUIRE_STAT_SIGNATURES: v = r->has_seal ? r->n_sigs : 0; break;
+    case QUIRE_STAT_SEALED: v = (uint64_t)r->has_seal; break;
+    case QUIRE_STAT_CREATED: v = r->has_seal ? (uint64_t)r->st.created : 0; break;
     case QUIRE_STAT_RAW_SIZE:
     case QUIRE_STAT_BLOCK_BYTES:
         for (i = 0; i < r->ix.n_blocks; i++) {
@@ -419,8 +408,8 @@ inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, in
     return 0;
 }
 
-static int
-load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
+int
+quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
 {
     quire__iblock ib;
     quire__frame f;
@@ -431,7 +420,7 @@ load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
         return 0;
     }
     quire__index_block(&r->ix, bno, &ib);
-    if ((e = frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d, article,
+    if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d, article,
                       "block frame")) != 0) {
         return e;
     }
@@ -473,7 +462,7 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
         return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)n, "article number");
     }
     quire__index_article(&r->ix, n, &dg, &bno, &off, &len);
-    if ((e = load_block(r, bno, (int64_t)n, d)) != 0) {
+    if ((e = quire__reader_load_block(r, bno, (int64_t)n, d)) != 0) {
         return e;
     }
     quire__index_block(&r->ix, bno, &ib);
@@ -498,6 +487,20 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
         d->offset = ib.frame_offset;
     }
     return e;
+}
+
+/* see quire.h */
+int
+quire_reader_archive_id(const quire_reader *r, uint8_t out[16])
+{
+    if (r == NULL || out == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (r->state != R_INDEXED) {
+        return QUIRE_E_BADSTATE;
+    }
+    memcpy(out, r->ix.archive_id, 16);
+    return QUIRE_OK;
 }
 
 /* see quire.h */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "../format/utf8.h"
 
 enum { W_NEW, W_OPEN, W_DONE, W_FAILED };
 
@@ -41,6 +42,21 @@ struct quire_writer {
     quire__buf dates;    /* (secs, article) pairs */
     uint64_t n_articles;
     uint64_t n_blocks;
+
+    /* checkpoint [11] */
+    quire__merkle tree;
+    uint8_t archive_id[16];
+    int have_id;
+    int64_t created;
+    char comment[QUIRE__COMMENT_MAX];
+    size_t comment_len;
+    struct signer {
+        const quire_seckey *sk;
+        uint8_t role;
+        char name[QUIRE__ROLE_NAME_MAX];
+        size_t name_len;
+    } signers[16];
+    size_t n_signers;
 };
 
 #define BUF_MAX ((size_t)4 << 30)
@@ -72,6 +88,7 @@ quire_writer_new(quire_writer **out, const quire_alloc *alloc)
     quire__buf_init(&w->articles, &w->a, BUF_MAX);
     quire__buf_init(&w->urls, &w->a, BUF_MAX);
     quire__buf_init(&w->dates, &w->a, BUF_MAX);
+    quire__merkle_init(&w->tree);
     *out = w;
     return QUIRE_OK;
 }
@@ -170,6 +187,71 @@ quire_writer_set_dictionary(quire_writer *w, const void *dict, size_t len)
     quire__free(&w->a, w->dict);
     w->dict = p;
     w->dict_len = len;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_set_archive_id(quire_writer *w, const uint8_t id[16])
+{
+    if (w == NULL || id == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (w->state != W_NEW && w->state != W_OPEN) {
+        return QUIRE_E_BADSTATE;
+    }
+    memcpy(w->archive_id, id, 16);
+    w->have_id = 1;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_set_checkpoint(quire_writer *w, int64_t created, const char *comment, size_t len)
+{
+    if (w == NULL || (comment == NULL && len != 0) || len > QUIRE__COMMENT_MAX) {
+        return QUIRE_E_ARG;
+    }
+    if (w->state != W_NEW && w->state != W_OPEN) {
+        return QUIRE_E_BADSTATE;
+    }
+    if (!quire__utf8_check((const uint8_t *)comment, len, NULL)) {
+        return QUIRE_E_UTF8;
+    }
+    w->created = created;
+    if (len != 0) {
+        memcpy(w->comment, comment, len);
+    }
+    w->comment_len = len;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_add_signer(quire_writer *w, const quire_seckey *sk, int role, const char *role_name)
+{
+    struct signer *g;
+    size_t n = role_name != NULL ? strlen(role_name) : 0;
+    if (w == NULL || sk == NULL || role < QUIRE_ROLE_ARCHIVIST || role > QUIRE_ROLE_NAMED ||
+        (role == QUIRE_ROLE_NAMED) != (n != 0) || n > QUIRE__ROLE_NAME_MAX) {
+        return QUIRE_E_ARG;
+    }
+    if (n != 0 && !quire__utf8_check((const uint8_t *)role_name, n, NULL)) {
+        return QUIRE_E_UTF8;
+    }
+    if (w->state != W_NEW && w->state != W_OPEN) {
+        return QUIRE_E_BADSTATE;
+    }
+    if (w->n_signers == sizeof w->signers / sizeof w->signers[0]) {
+        return QUIRE_E_LIMIT;
+    }
+    g = &w->signers[w->n_signers++];
+    g->sk = sk;
+    g->role = (uint8_t)role;
+    if (n != 0) {
+        memcpy(g->name, role_name, n);
+    }
+    g->name_len = n;
     return QUIRE_OK;
 }
 
@@ -421,6 +503,9 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
     if (w->raw.err != 0 || w->articles.err != 0 || w->urls.err != 0 || w->dates.err != 0) {
         return fail(w, d, QUIRE_E_NOMEM, "buffer");
     }
+    if ((e = quire__merkle_add(&w->tree, digest)) != 0) {
+        return fail(w, d, e, "Merkle tree");
+    }
     w->raw_records++;
     a->number = (int64_t)w->n_articles;
     if (number != NULL) {
@@ -430,14 +515,55 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
     return QUIRE_OK;
 }
 
+/* Appends a SEAL frame with the statement and one signature per signer
+ * to w->out. */
+static int
+put_seal(quire_writer *w, const quire__statement *st)
+{
+    quire__buf stmt, msg;
+    size_t head, i;
+    int e = 0;
+    quire__buf_init(&stmt, &w->a, 4096);
+    quire__buf_init(&msg, &w->a, 8192);
+    quire__statement_encode(&stmt, st);
+    head = quire__frame_begin(&w->out, QUIRE__FT_SEAL);
+    quire__seal_put_statement(&w->out, stmt.p, stmt.len, (uint16_t)w->n_signers);
+    for (i = 0; i < w->n_signers && e == 0 && stmt.err == 0; i++) {
+        const struct signer *g = &w->signers[i];
+        quire_pubkey pk;
+        uint8_t sig[64];
+        quire__buf_reset(&msg);
+        quire__seal_message(&msg, g->role, (const uint8_t *)g->name, g->name_len, stmt.p,
+                            stmt.len);
+        if (msg.err != 0) {
+            e = msg.err;
+            break;
+        }
+        quire_seckey_public(g->sk, &pk);
+        if ((e = quire_seckey_sign(g->sk, msg.p, msg.len, sig)) != 0) {
+            break;
+        }
+        quire__seal_put_sig(&w->out, g->role, (const uint8_t *)g->name, g->name_len, pk.key_id,
+                            pk.pk, sig);
+    }
+    quire__frame_end(&w->out, head);
+    if (e == 0) {
+        e = stmt.err != 0 ? stmt.err : w->out.err;
+    }
+    quire__buf_free(&stmt);
+    quire__buf_free(&msg);
+    return e;
+}
+
 /* see quire.h */
 int
 quire_writer_finish(quire_writer *w, quire_diag *d)
 {
     quire__buf ix;
     quire__trailer t;
+    quire__statement st;
     size_t head;
-    uint64_t index_at;
+    uint64_t index_at, seal_at;
     int e;
     if (w == NULL) {
         return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
@@ -448,11 +574,31 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     if ((e = flush_block(w, d)) != 0) {
         return e;
     }
+    /* checkpoint [11]: the root, and the archive id derived from it unless set */
+    memset(&st, 0, sizeof st);
+    if ((e = quire__merkle_root(&w->tree, st.root)) != 0) {
+        return fail(w, d, e, "Merkle root");
+    }
+    if (!w->have_id) {
+        uint8_t h[32];
+        quire__buf idm;
+        quire__buf_init(&idm, &w->a, 128);
+        quire__put_bytes(&idm, "quire archive id v1", 19);
+        quire__put_bytes(&idm, st.root, 32);
+        quire__put_u64(&idm, (uint64_t)w->created);
+        if (idm.err != 0 || (e = quire__blake2b256(h, idm.p, idm.len)) != 0) {
+            e = idm.err != 0 ? idm.err : e;
+            quire__buf_free(&idm);
+            return fail(w, d, e, "archive id");
+        }
+        quire__buf_free(&idm);
+        memcpy(w->archive_id, h, 16);
+    }
     /* index [7] */
     quire__pairs_sort(w->urls.p, w->urls.len / QUIRE__PAIR_ENTRY, 0);
     quire__pairs_sort(w->dates.p, w->dates.len / QUIRE__PAIR_ENTRY, 1);
     quire__buf_init(&ix, &w->a, BUF_MAX);
-    quire__index_put_head(&ix, w->n_articles, w->n_blocks);
+    quire__index_put_head(&ix, w->archive_id, w->n_articles, w->n_blocks);
     quire__put_bytes(&ix, w->blocks.p, w->blocks.len);
     quire__put_bytes(&ix, w->articles.p, w->articles.len);
     quire__put_u64(&ix, w->urls.len / QUIRE__PAIR_ENTRY);
@@ -468,6 +614,10 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
         /* never write an archive that a reader with the same limits rejects */
         quire__buf_free(&ix);
         return fail(w, d, QUIRE_E_LIMIT, "index size");
+    }
+    if ((e = quire__blake2b256(st.index_digest, ix.p, ix.len)) != 0) {
+        quire__buf_free(&ix);
+        return fail(w, d, e, "index digest");
     }
     index_at = w->offset;
     head = quire__frame_begin(&w->out, QUIRE__FT_INDX);
@@ -489,11 +639,31 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     if ((e = emit(w, d)) != 0) {
         return e;
     }
+    /* seal [11] */
+    seal_at = w->offset;
+    memcpy(st.archive_id, w->archive_id, 16);
+    st.checkpoint = 0;
+    st.tree_size = w->n_articles;
+    st.created = w->created;
+    st.comment = (const uint8_t *)w->comment;
+    st.comment_len = w->comment_len;
+    if (w->dict != NULL) {
+        st.flags |= QUIRE__STMT_F_DICT;
+        if ((e = quire__blake2b256(st.dict_digest, w->dict, w->dict_len)) != 0) {
+            return fail(w, d, e, "dictionary digest");
+        }
+    }
+    if ((e = put_seal(w, &st)) != 0) {
+        return fail(w, d, e, "seal");
+    }
+    if ((e = emit(w, d)) != 0) {
+        return e;
+    }
     /* trailer [8] */
     memset(&t, 0, sizeof t);
     t.index_offset = index_at;
     t.dict_offset = w->dict_offset;
-    t.seal_offset = 0;
+    t.seal_offset = seal_at;
     t.n_articles = w->n_articles;
     t.checkpoint = 0;
     t.self_offset = w->offset;

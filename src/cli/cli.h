@@ -42,6 +42,9 @@ int read_file(const char *path, uint8_t **buf, size_t *len);
 int parse_date_arg(const char *s, int is_until, int64_t *secs);
 void format_time(int64_t secs, char out[128]);
 int parse_u64(const char *s, uint64_t *v);
+/* "now", seconds since the epoch, or a date/date-time. */
+int parse_time_arg(const char *s, int64_t *secs);
+int parse_hex(const char *s, uint8_t *out, size_t n);
 int parse_hex32(const char *s, uint8_t out[32]);
 void hex32(const uint8_t d[32], char out[65]);
 int is_tty(FILE *f);
@@ -54,5 +57,12 @@ int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+/* trusted keys (verify.c) */
+int keyring_add_file(quire_keyring *kr, const char *path);
+int keyring_add_string(quire_keyring *kr, const char *s);
+int keyring_load(quire_keyring *kr, const char *path);
 
 #endif

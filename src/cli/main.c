@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -24,6 +25,9 @@ static const char usage_text[] =
     "  cat       write one article's body (or another part) to standard output\n"
     "  info      describe an archive\n"
     "  extract   write every article back as JSON Lines or as files\n"
+    "  verify    check an archive, its seal and signatures (the validator)\n"
+    "  sign      add a co-signature to the latest checkpoint\n"
+    "  keygen    make a minisign-compatible signing key pair\n"
     "\n"
     "Run 'quire COMMAND --help' for a command's options, 'man quire' for the manual.\n"
     "Exit status: 0 success, 1 invalid input, 2 usage or I/O error.\n";
@@ -290,16 +294,13 @@ hexval(int c)
 }
 
 int
-parse_hex32(const char *s, uint8_t out[32])
+parse_hex(const char *s, uint8_t *out, size_t n)
 {
     size_t i;
-    if (strncmp(s, "blake2b:", 8) == 0) {
-        s += 8;
-    }
-    if (strlen(s) != 64) {
+    if (strlen(s) != 2 * n) {
         return -1;
     }
-    for (i = 0; i < 32; i++) {
+    for (i = 0; i < n; i++) {
         int h = hexval(s[2 * i]), l = hexval(s[2 * i + 1]);
         if (h < 0 || l < 0) {
             return -1;
@@ -307,6 +308,31 @@ parse_hex32(const char *s, uint8_t out[32])
         out[i] = (uint8_t)(h * 16 + l);
     }
     return 0;
+}
+
+int
+parse_hex32(const char *s, uint8_t out[32])
+{
+    if (strncmp(s, "blake2b:", 8) == 0) {
+        s += 8;
+    }
+    return parse_hex(s, out, 32);
+}
+
+int
+parse_time_arg(const char *s, int64_t *secs)
+{
+    uint64_t v;
+    if (strcmp(s, "now") == 0) {
+        *secs = (int64_t)time(NULL);
+        return 0;
+    }
+    if (s[0] != '\0' && strchr(s, '-') == NULL && parse_u64(s, &v) == 0 &&
+        v <= (uint64_t)INT64_MAX) {
+        *secs = (int64_t)v;
+        return 0;
+    }
+    return quire_parse_time(s, strlen(s), secs) == QUIRE_OK ? 0 : -1;
 }
 
 void
@@ -398,6 +424,15 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "extract") == 0) {
         return cmd_extract(argc, argv);
+    }
+    if (strcmp(cmd, "verify") == 0) {
+        return cmd_verify(argc, argv);
+    }
+    if (strcmp(cmd, "sign") == 0) {
+        return cmd_sign(argc, argv);
+    }
+    if (strcmp(cmd, "keygen") == 0) {
+        return cmd_keygen(argc, argv);
     }
     fprintf(stderr, "%s: unknown command '%s'\n\n%s", prog, cmd, usage_text);
     return EXIT_USAGE;

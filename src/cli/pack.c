@@ -12,9 +12,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "password.h"
 
 static const char pack_help[] =
-    "usage: quire pack -o OUT [--from jsonl|text] [--block-size BYTES] [--level 0-9] [-q]\n"
+    "usage: quire pack -o OUT [--from jsonl|text] [--block-size BYTES] [--level 0-9]\n"
+    "                  [--sign SECFILE [--role ROLE]] [--publisher-key SECFILE]\n"
+    "                  [--comment TEXT] [--time now|DATE|SECONDS] [--archive-id HEX] [-q]\n"
     "                  INPUT...\n"
     "\n"
     "Pack articles into a new archive OUT ('-o -' writes to standard output).\n"
@@ -37,8 +40,21 @@ static const char pack_help[] =
     "  -b, --block-size BYTES target uncompressed block size, 1024..67108864\n"
     "                         (default 262144)\n"
     "  -l, --level N          zlib level, 0 (stored) to 9 (default 6)\n"
+    "  -s, --sign SECFILE     seal the archive with this minisign secret key (asks\n"
+    "                         for its password when it has one)\n"
+    "  -r, --role ROLE        the signer's role: archivist (default), publisher,\n"
+    "                         witness or a name\n"
+    "  --publisher-key SECFILE  sign every article's content as its publisher\n"
+    "  --comment TEXT         a comment stored in the signed checkpoint\n"
+    "  --time T               the checkpoint time: now, a date, or seconds since\n"
+    "                         1970 (default: SOURCE_DATE_EPOCH if set, else not\n"
+    "                         stated, which keeps the output deterministic)\n"
+    "  --archive-id HEX       32 hex digits (default: derived from the content)\n"
     "  -q, --quiet            no progress or summary on standard error\n"
     "  -h, --help             this help\n"
+    "\n"
+    "Every archive ends with a seal: a checkpoint statement holding the Merkle root\n"
+    "of all record digests, signed with --sign (unsigned otherwise).\n"
     "\n"
     "Exit status: 0 all packed, 1 some inputs or lines were skipped (the archive\n"
     "holds the rest), 2 usage or I/O error (no archive written).\n";
@@ -52,6 +68,7 @@ typedef struct pack_state {
     uint64_t skipped;
     int progress;
     int fatal;
+    const quire_seckey *publisher;
 } pack_state;
 
 static void
@@ -69,6 +86,11 @@ add_article(pack_state *s, const char *file, uint64_t line)
     quire_diag d;
     int e;
     memset(&d, 0, sizeof d);
+    if (s->publisher != NULL && (e = quire_article_sign_publisher(s->a, s->publisher)) != 0) {
+        report(file, e, NULL);
+        s->fatal = 1;
+        return -1;
+    }
     e = quire_writer_add(s->w, s->a, NULL, &d);
     if (e == QUIRE_OK) {
         s->packed++;
@@ -313,9 +335,18 @@ cmd_pack(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},  {"from", required_argument, NULL, 'f'},
         {"block-size", required_argument, NULL, 'b'}, {"level", required_argument, NULL, 'l'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+        {"sign", required_argument, NULL, 's'},    {"role", required_argument, NULL, 'r'},
+        {"publisher-key", required_argument, NULL, 'P'},
+        {"comment", required_argument, NULL, 'C'}, {"time", required_argument, NULL, 'T'},
+        {"archive-id", required_argument, NULL, 'I'},
         {NULL, 0, NULL, 0}};
+    const char *signfile = NULL, *rolestr = "archivist", *pubfile = NULL, *comment = NULL;
+    const char *timestr = NULL, *idstr = NULL;
+    quire_seckey *sign_sk = NULL, *pub_sk = NULL;
+    int64_t created = 0;
+    uint8_t archive_id[16];
     const char *out = NULL;
-    int from = FROM_AUTO, c, i, to_stdout, stdin_uses = 0, out_fd = -1;
+    int from = FROM_AUTO, c, i, to_stdout, stdin_uses = 0, out_fd = -1, st0 = 0;
     input_list inputs;
     struct stat ost;
     size_t k;
@@ -326,8 +357,14 @@ cmd_pack(int argc, char **argv)
     int e;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:f:b:l:qh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:b:l:qhs:r:", opts, NULL)) != -1) {
         switch (c) {
+        case 's': signfile = optarg; break;
+        case 'r': rolestr = optarg; break;
+        case 'P': pubfile = optarg; break;
+        case 'C': comment = optarg; break;
+        case 'T': timestr = optarg; break;
+        case 'I': idstr = optarg; break;
         case 'o': out = optarg; break;
         case 'f':
             if (strcmp(optarg, "jsonl") == 0) {
@@ -369,6 +406,26 @@ cmd_pack(int argc, char **argv)
         fprintf(stderr, "%s: pack: '-' (standard input) may be given once\n", prog);
         return EXIT_USAGE;
     }
+    if (quire_role_parse(rolestr) < 0) {
+        fprintf(stderr, "%s: pack: invalid role '%s'\n", prog, rolestr);
+        return EXIT_USAGE;
+    }
+    if (comment != NULL && strlen(comment) > 1024) {
+        fprintf(stderr, "%s: pack: --comment is limited to 1024 bytes\n", prog);
+        return EXIT_USAGE;
+    }
+    if (timestr == NULL) {
+        timestr = getenv("SOURCE_DATE_EPOCH");
+    }
+    if (timestr != NULL && parse_time_arg(timestr, &created) != 0) {
+        fprintf(stderr, "%s: pack: invalid time '%s' (now, YYYY-MM-DD[Thh:mm:ssZ] or seconds)\n",
+                prog, timestr);
+        return EXIT_USAGE;
+    }
+    if (idstr != NULL && parse_hex(idstr, archive_id, 16) != 0) {
+        fprintf(stderr, "%s: pack: --archive-id needs 32 hex digits\n", prog);
+        return EXIT_USAGE;
+    }
     to_stdout = strcmp(out, "-") == 0;
     if (to_stdout && is_tty(stdout)) {
         fprintf(stderr, "%s: pack: refusing to write an archive to a terminal\n", prog);
@@ -389,15 +446,41 @@ cmd_pack(int argc, char **argv)
         }
     }
 
+    if ((signfile != NULL && (st0 = load_seckey(signfile, &sign_sk)) != 0) ||
+        (pubfile != NULL && (st0 = load_seckey(pubfile, &pub_sk)) != 0)) {
+        quire_seckey_free(sign_sk);
+        free_inputs(&inputs);
+        return st0;
+    }
     memset(&s, 0, sizeof s);
+    s.publisher = pub_sk;
     if (quire_writer_new(&s.w, NULL) != 0 || quire_article_new(&s.a, NULL) != 0) {
         die_nomem();
+    }
+    {
+        int role = quire_role_parse(rolestr);
+        if ((sign_sk != NULL &&
+             quire_writer_add_signer(s.w, sign_sk, role,
+                                     role == QUIRE_ROLE_NAMED ? rolestr : NULL) != 0) ||
+            quire_writer_set_checkpoint(s.w, created, comment,
+                                        comment != NULL ? strlen(comment) : 0) != 0 ||
+            (idstr != NULL && quire_writer_set_archive_id(s.w, archive_id) != 0)) {
+            fprintf(stderr, "%s: pack: invalid signer, comment or archive id\n", prog);
+            quire_writer_free(s.w);
+            quire_article_free(s.a);
+            quire_seckey_free(sign_sk);
+            quire_seckey_free(pub_sk);
+            free_inputs(&inputs);
+            return EXIT_USAGE;
+        }
     }
     if ((have_block && quire_writer_set_option(s.w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0) ||
         quire_writer_set_option(s.w, QUIRE_OPT_LEVEL, (int64_t)level) != 0) {
         fprintf(stderr, "%s: pack: invalid block size or level\n", prog);
         quire_writer_free(s.w);
         quire_article_free(s.a);
+        quire_seckey_free(sign_sk);
+        quire_seckey_free(pub_sk);
         free_inputs(&inputs);
         return EXIT_USAGE;
     }
@@ -427,6 +510,8 @@ cmd_pack(int argc, char **argv)
         int st = report(out, e, &d);
         quire_writer_free(s.w);
         quire_article_free(s.a);
+        quire_seckey_free(sign_sk);
+        quire_seckey_free(pub_sk);
         free_inputs(&inputs);
         if (out_fd >= 0) {
             close(out_fd);
@@ -451,6 +536,8 @@ cmd_pack(int argc, char **argv)
     /* an unfinished writer removes its temporary file */
     quire_writer_free(s.w);
     quire_article_free(s.a);
+    quire_seckey_free(sign_sk);
+    quire_seckey_free(pub_sk);
     free_inputs(&inputs);
     if (out_fd >= 0 && close(out_fd) != 0 && !s.fatal) {
         fprintf(stderr, "%s: %s: %s\n", prog, out, strerror(errno));

@@ -364,7 +364,9 @@ cmd_info(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     int json = 0, c, st;
     quire_reader *r;
-    uint64_t v[14];
+    uint64_t v[17];
+    uint8_t aid[16];
+    char aidhex[33];
     int64_t first_date = 0, last_date = 0;
     char fd[128] = "", ld[128] = "";
     uint64_t an;
@@ -384,9 +386,14 @@ cmd_info(int argc, char **argv)
     if ((st = open_archive(argv[optind], &r)) != 0) {
         return st;
     }
-    for (k = 1; k <= 13; k++) {
+    for (k = 1; k <= 16; k++) {
         v[k] = 0;
         quire_reader_stat(r, k, &v[k]);
+    }
+    memset(aid, 0, sizeof aid);
+    quire_reader_archive_id(r, aid);
+    for (k = 0; k < 16; k++) {
+        snprintf(aidhex + 2 * k, 3, "%02x", aid[k]);
     }
     if (v[QUIRE_STAT_DATES] > 0) {
         quire_reader_date_at(r, 0, &an, &first_date);
@@ -398,7 +405,8 @@ cmd_info(int argc, char **argv)
         printf("{\"format\":\"%llu.%llu\",\"articles\":%llu,\"blocks\":%llu,\"file_size\":%llu,"
                "\"uncompressed_size\":%llu,\"block_bytes\":%llu,\"index_offset\":%llu,"
                "\"index_size\":%llu,\"dictionary_size\":%llu,\"urls\":%llu,\"dated\":%llu,"
-               "\"checkpoint\":%llu",
+               "\"checkpoint\":%llu,\"archive_id\":\"%s\",\"sealed\":%s,\"signatures\":%llu,"
+               "\"created\":%lld",
                (unsigned long long)v[QUIRE_STAT_FORMAT_MAJOR],
                (unsigned long long)v[QUIRE_STAT_FORMAT_MINOR],
                (unsigned long long)v[QUIRE_STAT_ARTICLES], (unsigned long long)v[QUIRE_STAT_BLOCKS],
@@ -409,7 +417,9 @@ cmd_info(int argc, char **argv)
                (unsigned long long)v[QUIRE_STAT_INDEX_SIZE],
                (unsigned long long)v[QUIRE_STAT_DICT_SIZE], (unsigned long long)v[QUIRE_STAT_URLS],
                (unsigned long long)v[QUIRE_STAT_DATES],
-               (unsigned long long)v[QUIRE_STAT_CHECKPOINT]);
+               (unsigned long long)v[QUIRE_STAT_CHECKPOINT], aidhex,
+               v[QUIRE_STAT_SEALED] ? "true" : "false",
+               (unsigned long long)v[QUIRE_STAT_SIGNATURES], (long long)v[QUIRE_STAT_CREATED]);
         if (v[QUIRE_STAT_DATES] > 0) {
             printf(",\"first_date\":\"%s\",\"last_date\":\"%s\"", fd, ld);
         }
@@ -434,7 +444,20 @@ cmd_info(int argc, char **argv)
         if (v[QUIRE_STAT_DATES] > 0) {
             printf("published:         %s .. %s\n", fd, ld);
         }
+        printf("archive id:        %s\n", aidhex);
         printf("checkpoint:        %llu\n", (unsigned long long)v[QUIRE_STAT_CHECKPOINT]);
+        if (v[QUIRE_STAT_SEALED]) {
+            char ct[128] = "not stated";
+            if ((int64_t)v[QUIRE_STAT_CREATED] != 0) {
+                format_time((int64_t)v[QUIRE_STAT_CREATED], ct);
+            }
+            printf("seal:              %llu signature%s (not verified: see quire verify)\n",
+                   (unsigned long long)v[QUIRE_STAT_SIGNATURES],
+                   v[QUIRE_STAT_SIGNATURES] == 1 ? "" : "s");
+            printf("checkpoint time:   %s\n", ct);
+        } else {
+            printf("seal:              none\n");
+        }
     }
     quire_reader_free(r);
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -1,0 +1,676 @@
+/* verify.c - the validator: structure, index, seal, signatures, and (by
+ * default) every record digest and publisher signature (spec 11, 12 and
+ * spec/REPORT.md). Every finding goes to the caller's callback as it is
+ * found; memory is bounded by the index and one block. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+#define MAX_ROLES 16
+
+struct quire_verifier {
+    quire__allocator a;
+    quire_alloc pub_alloc;
+    int have_alloc;
+    const quire_keyring *kr;
+    int fast, strict;
+    uint64_t min_sigs;
+    struct {
+        int role;
+        char name[QUIRE__ROLE_NAME_MAX + 1];
+    } roles[MAX_ROLES];
+    size_t n_roles;
+};
+
+/* one run */
+typedef struct run {
+    quire_verifier *v;
+    quire_finding_fn fn;
+    void *ctx;
+    quire_verify_summary *sum;
+    int first_error;
+    int stop;
+    char msg[512];
+} run;
+
+/* see quire.h */
+int
+quire_verifier_new(quire_verifier **out, const quire_alloc *alloc)
+{
+    quire__allocator al;
+    quire_verifier *v;
+    if (out == NULL) {
+        return QUIRE_E_ARG;
+    }
+    *out = NULL;
+    quire__allocator_from(&al, alloc);
+    v = (quire_verifier *)quire__malloc(&al, sizeof *v);
+    if (v == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    memset(v, 0, sizeof *v);
+    v->a = al;
+    if (alloc != NULL) {
+        v->pub_alloc = *alloc;
+        v->have_alloc = 1;
+    }
+    *out = v;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+void
+quire_verifier_free(quire_verifier *v)
+{
+    if (v != NULL) {
+        quire__free(&v->a, v);
+    }
+}
+
+/* see quire.h */
+int
+quire_verifier_set_keyring(quire_verifier *v, const quire_keyring *kr)
+{
+    if (v == NULL) {
+        return QUIRE_E_ARG;
+    }
+    v->kr = kr;
+    return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_verifier_set_option(quire_verifier *v, int option, int64_t value)
+{
+    if (v == NULL || value < 0) {
+        return QUIRE_E_ARG;
+    }
+    switch (option) {
+    case QUIRE_VERIFY_FAST: v->fast = value != 0; return QUIRE_OK;
+    case QUIRE_VERIFY_STRICT: v->strict = value != 0; return QUIRE_OK;
+    case QUIRE_VERIFY_MIN_SIGNATURES:
+        if (value > QUIRE__SIG_MAX) {
+            return QUIRE_E_ARG;
+        }
+        v->min_sigs = (uint64_t)value;
+        return QUIRE_OK;
+    default: return QUIRE_E_ARG;
+    }
+}
+
+/* see quire.h */
+int
+quire_verifier_require_role(quire_verifier *v, int role, const char *name)
+{
+    size_t n = name != NULL ? strlen(name) : 0;
+    if (v == NULL || role < QUIRE_ROLE_ARCHIVIST || role > QUIRE_ROLE_NAMED ||
+        (role == QUIRE_ROLE_NAMED && (n == 0 || n > QUIRE__ROLE_NAME_MAX))) {
+        return QUIRE_E_ARG;
+    }
+    if (v->n_roles == MAX_ROLES) {
+        return QUIRE_E_LIMIT;
+    }
+    v->roles[v->n_roles].role = role;
+    if (role == QUIRE_ROLE_NAMED) {
+        memcpy(v->roles[v->n_roles].name, name, n + 1);
+    } else {
+        v->roles[v->n_roles].name[0] = '\0';
+    }
+    v->n_roles++;
+    return QUIRE_OK;
+}
+
+/* ---- reporting ---- */
+
+static void
+emit(run *R, int code, int severity, uint64_t offset, int64_t frame, int64_t article,
+     const char *what, const quire_signer *signer, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+#include <stdarg.h>
+
+static void
+emit(run *R, int code, int severity, uint64_t offset, int64_t frame, int64_t article,
+     const char *what, const quire_signer *signer, const char *fmt, ...)
+{
+    quire_finding f;
+    va_list ap;
+    if (severity == QUIRE_SEV_WARNING && R->v->strict) {
+        severity = QUIRE_SEV_ERROR;
+    }
+    if (severity == QUIRE_SEV_ERROR) {
+        R->sum->errors++;
+        if (R->first_error == 0) {
+            R->first_error = code != 0 ? code : QUIRE_E_UNSIGNED;
+        }
+    } else if (severity == QUIRE_SEV_WARNING) {
+        R->sum->warnings++;
+    }
+    if (R->stop || R->fn == NULL) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(R->msg, sizeof R->msg, fmt, ap);
+    va_end(ap);
+    f.code = code;
+    f.severity = severity;
+    f.offset = offset;
+    f.frame = frame;
+    f.article = article;
+    f.what = what;
+    f.message = R->msg;
+    f.signer = signer;
+    if (R->fn(R->ctx, &f) != 0) {
+        R->stop = 1;
+    }
+}
+
+static void
+emit_diag(run *R, const quire_diag *d, int64_t frame, const char *prefix)
+{
+    emit(R, d->code, QUIRE_SEV_ERROR, d->offset, frame, d->article, d->what, NULL, "%s%s%s%s%s",
+         prefix, quire_strerror(d->code), d->detail != NULL ? " (" : "",
+         d->detail != NULL ? d->detail : "", d->detail != NULL ? ")" : "");
+}
+
+static void
+hex(const uint8_t *p, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hx[p[i] >> 4];
+        out[2 * i + 1] = hx[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* ---- structure: walk every frame [3.5] ---- */
+
+static void
+walk_frames(run *R, quire_reader *r)
+{
+    uint64_t off = QUIRE__HEADER_LEN, next_block = 0;
+    int seen_block = 0, seen_index = 0;
+    quire__limits lim = r->lim;
+    while (off < r->len && !R->stop) {
+        quire__cur c;
+        quire__frame f;
+        uint64_t flen;
+        uint32_t type, len;
+        quire__cur_init(&c, r->buf + off, r->len - off, off);
+        if (r->len - off < QUIRE__FRAME_OVERHEAD) {
+            emit(R, QUIRE_E_TRUNCATED, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame header",
+                 NULL, "%llu bytes after the last frame are not a frame",
+                 (unsigned long long)(r->len - off));
+            return;
+        }
+        type = quire__ld32(r->buf + off);
+        len = quire__ld32(r->buf + off + 8);
+        flen = (uint64_t)len + QUIRE__FRAME_OVERHEAD;
+        if (quire__frame_decode(&c, &lim, &f) != 0) {
+            quire_diag d;
+            quire__fail_cur(&d, &c, -1);
+            emit_diag(R, &d, (int64_t)off, "");
+            /* a CRC failure leaves the framing intact: go on after it */
+            if (c.err != QUIRE_E_CRC) {
+                emit(R, c.err, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame walk", NULL,
+                     "cannot find the next frame; the rest of the file is not checked "
+                     "frame by frame");
+                return;
+            }
+        }
+        switch (type) {
+        case QUIRE__FT_DICT:
+            if (seen_block || off != r->tr.dict_offset) {
+                emit(R, QUIRE_E_FRAME, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame order",
+                     NULL, "dictionary frame out of place");
+            }
+            break;
+        case QUIRE__FT_BLOK: {
+            quire__iblock b;
+            seen_block = 1;
+            if (next_block < r->ix.n_blocks) {
+                quire__index_block(&r->ix, next_block, &b);
+            } else {
+                memset(&b, 0, sizeof b);
+            }
+            if (next_block >= r->ix.n_blocks || b.frame_offset != off || b.frame_size != flen) {
+                emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "block frame",
+                     NULL, "block frame not in the index at this place");
+            } else {
+                next_block++;
+            }
+            break;
+        }
+        case QUIRE__FT_INDX:
+            seen_index = 1;
+            if (off != r->tr.index_offset) {
+                emit(R, QUIRE_E_FRAME, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame order",
+                     NULL, "an index frame the trailer does not point at");
+            }
+            break;
+        case QUIRE__FT_SEAL:
+            break;
+        case QUIRE__FT_TRLR:
+            /* an earlier trailer was superseded by frames appended after it
+             * (a co-signature, a later checkpoint) [3.6] */
+            break;
+        default:
+            if (QUIRE__FT_IS_ANCILLARY(type)) {
+                char nm[5];
+                quire__frame_type_name(type, nm);
+                emit(R, QUIRE_OK, QUIRE_SEV_INFO, off, (int64_t)off, -1, "frame type", NULL,
+                     "unknown ancillary frame '%s' skipped", nm);
+            } else {
+                emit(R, QUIRE_E_CRITICAL, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame type",
+                     NULL, "unknown critical frame");
+            }
+        }
+        if (flen > r->len - off) {
+            return;
+        }
+        off += flen;
+    }
+    if (next_block != r->ix.n_blocks) {
+        emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset, (int64_t)r->tr.index_offset,
+             -1, "index block table", NULL, "%llu indexed blocks were not found in the file",
+             (unsigned long long)(r->ix.n_blocks - next_block));
+    }
+    (void)seen_index;
+}
+
+/* ---- seal [11] ---- */
+
+static int
+role_matches(int role, const char *name, size_t name_len, int want, const char *want_name)
+{
+    if (role != want) {
+        return 0;
+    }
+    return role != QUIRE_ROLE_NAMED ||
+           (strlen(want_name) == name_len && memcmp(want_name, name, name_len) == 0);
+}
+
+static void
+check_seal(run *R, quire_reader *r)
+{
+    quire_verify_summary *S = R->sum;
+    quire__statement *st = &r->st;
+    uint8_t dg[32];
+    uint64_t i;
+    quire__cur c;
+    quire__buf msg;
+    size_t k;
+    int role_ok[MAX_ROLES];
+    char hx[65];
+    int64_t sf = (int64_t)r->seal_offset;
+    uint64_t so = r->seal_offset + QUIRE__FRAME_HEAD + 4; /* statement start */
+    quire__merkle m;
+
+    /* the Merkle root over the index's record digests [11.1] */
+    quire__merkle_init(&m);
+    for (i = 0; i < r->ix.n_articles; i++) {
+        if (quire__merkle_add(&m, r->ix.articles + i * QUIRE__ARTICLE_ENTRY) != 0) {
+            emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "Merkle tree", NULL,
+                 "out of memory");
+            return;
+        }
+    }
+    quire__merkle_root(&m, S->root);
+    memcpy(S->archive_id, r->ix.archive_id, 16);
+    S->tree_size = r->ix.n_articles;
+    if (!r->has_seal) {
+        int needed = (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0) ||
+                     R->v->min_sigs > 0 || R->v->n_roles > 0;
+        emit(R, QUIRE_E_UNSIGNED, needed ? QUIRE_SEV_ERROR : QUIRE_SEV_WARNING,
+             r->len - QUIRE__TRAILER_FRAME, -1, -1, "seal", NULL,
+             "the archive has no seal: nothing vouches for its content");
+        return;
+    }
+    S->sealed = 1;
+    S->checkpoint = st->checkpoint;
+    S->created = st->created;
+    if (memcmp(st->archive_id, r->ix.archive_id, 16) != 0) {
+        hex(st->archive_id, 16, hx);
+        emit(R, QUIRE_E_ARCHIVE_ID, QUIRE_SEV_ERROR, so + 16, sf, -1, "statement archive id",
+             NULL, "the seal was made for archive %s, not this one", hx);
+    }
+    if (st->tree_size != r->ix.n_articles) {
+        emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 40, sf, -1, "statement tree size", NULL,
+             "the seal covers %llu articles, the index holds %llu",
+             (unsigned long long)st->tree_size, (unsigned long long)r->ix.n_articles);
+    }
+    if (st->checkpoint != r->tr.checkpoint) {
+        emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 32, sf, -1, "statement checkpoint",
+             NULL, "the seal is for checkpoint %llu, the trailer for %llu",
+             (unsigned long long)st->checkpoint, (unsigned long long)r->tr.checkpoint);
+    }
+    if (quire__blake2b256(dg, r->index_raw, r->index_raw_len) == 0 &&
+        sodium_memcmp(dg, st->index_digest, 32) != 0) {
+        emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 112, sf, -1, "statement index digest",
+             NULL, "the index differs from the one the seal names");
+    }
+    if ((r->dict != NULL) != ((st->flags & QUIRE__STMT_F_DICT) != 0) ||
+        (r->dict != NULL && quire__blake2b256(dg, r->dict, r->dict_len) == 0 &&
+         sodium_memcmp(dg, st->dict_digest, 32) != 0)) {
+        emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 144, sf, -1,
+             "statement dictionary digest", NULL,
+             "the preset dictionary differs from the one the seal names");
+    }
+    if (sodium_memcmp(S->root, st->root, 32) != 0) {
+        emit(R, QUIRE_E_ROOT, QUIRE_SEV_ERROR, so + 48, sf, -1, "statement root", NULL,
+             "the Merkle root of the articles differs from the sealed root");
+    }
+
+    /* signatures */
+    memset(role_ok, 0, sizeof role_ok);
+    quire__buf_init(&msg, &R->v->a, 8192);
+    quire__cur_init(&c, r->sigs, r->sigs_len, (uint64_t)(r->sigs - r->buf));
+    S->signatures = r->n_sigs;
+    for (k = 0; k < r->n_sigs; k++) {
+        quire__sigentry e;
+        quire_signer sg;
+        uint64_t eo = quire__cur_pos(&c);
+        char rn[QUIRE__ROLE_NAME_MAX + 1], kid[17];
+        const char *label = NULL, *kr_role_name = NULL;
+        int kr_role = -1;
+        if (quire__seal_next_sig(&c, &e) != 0) {
+            break; /* checked at open */
+        }
+        memset(&sg, 0, sizeof sg);
+        sg.index = (int)k;
+        sg.role = e.role;
+        memcpy(rn, e.name, e.name_len);
+        rn[e.name_len] = '\0';
+        sg.role_name = e.role == QUIRE_ROLE_NAMED ? rn : quire_role_name(e.role);
+        memcpy(sg.key.key_id, e.key_id, 8);
+        memcpy(sg.key.pk, e.pk, 32);
+        quire_keyid_hex(sg.key.key_id, kid);
+        quire__buf_reset(&msg);
+        quire__seal_message(&msg, e.role, e.name, e.name_len, r->stmt, r->stmt_len);
+        sg.valid = msg.err == 0 &&
+                   crypto_sign_verify_detached(e.sig, msg.p, msg.len, e.pk) == 0;
+        if (QUIRE__FUZZING) {
+            sg.valid = 1;
+        }
+        if (R->v->kr != NULL &&
+            quire_keyring_find(R->v->kr, &sg.key, &label, &kr_role, &kr_role_name) == 0) {
+            sg.trusted = kr_role == QUIRE_ROLE_ANY ||
+                         role_matches(e.role, (const char *)e.name, e.name_len, kr_role,
+                                      kr_role_name != NULL ? kr_role_name : "");
+            sg.label = label;
+        }
+        if (!sg.valid) {
+            emit(R, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sg,
+                 "signature %zu (%s, key %s) does not verify", k, sg.role_name, kid);
+            continue;
+        }
+        S->valid_signatures++;
+        if (sg.trusted) {
+            S->trusted_signatures++;
+        }
+        emit(R, QUIRE_OK, QUIRE_SEV_INFO, eo, sf, -1, "seal signature", &sg,
+             "signature %zu: %s, key %s: valid, %s%s%s", k, sg.role_name, kid,
+             sg.trusted ? "trusted" : "untrusted", sg.label != NULL ? " as " : "",
+             sg.label != NULL ? sg.label : "");
+        for (i = 0; i < R->v->n_roles; i++) {
+            if ((sg.trusted || R->v->kr == NULL) &&
+                role_matches(e.role, (const char *)e.name, e.name_len, R->v->roles[i].role,
+                             R->v->roles[i].name)) {
+                role_ok[i] = 1;
+            }
+        }
+        /* a signature whose key id is trusted but whose key is not */
+        if (!sg.trusted && R->v->kr != NULL && quire__keyring_has_id(R->v->kr, e.key_id)) {
+            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sg,
+                 "signature %zu uses key id %s of a trusted key, but not its key", k, kid);
+        }
+    }
+    quire__buf_free(&msg);
+
+    /* policy */
+    if (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0) {
+        uint64_t need = R->v->min_sigs > 0 ? R->v->min_sigs : 1;
+        if (S->trusted_signatures < need) {
+            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
+                 "%zu valid trusted signature%s, %llu required", S->trusted_signatures,
+                 S->trusted_signatures == 1 ? "" : "s", (unsigned long long)need);
+        }
+    } else {
+        if (R->v->min_sigs > S->valid_signatures) {
+            emit(R, QUIRE_E_UNSIGNED, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
+                 "%zu valid signature%s, %llu required", S->valid_signatures,
+                 S->valid_signatures == 1 ? "" : "s", (unsigned long long)R->v->min_sigs);
+        }
+        if (S->valid_signatures > 0) {
+            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_WARNING, r->seal_offset, sf, -1, "seal", NULL,
+                 "no trusted keys given: the signatures are untrusted (use -p, -P or --keyring)");
+        } else if (R->v->min_sigs == 0 && r->n_sigs == 0) {
+            emit(R, QUIRE_OK, QUIRE_SEV_INFO, r->seal_offset, sf, -1, "seal", NULL,
+                 "the seal has no signatures: integrity only");
+        }
+    }
+    for (i = 0; i < R->v->n_roles; i++) {
+        if (!role_ok[i]) {
+            emit(R, QUIRE_E_ROLE, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
+                 "no valid %ssignature in role %s", R->v->kr != NULL ? "trusted " : "",
+                 R->v->roles[i].role == QUIRE_ROLE_NAMED ? R->v->roles[i].name
+                                                         : quire_role_name(R->v->roles[i].role));
+        }
+    }
+}
+
+/* ---- every record [6, 11.5] ---- */
+
+static void
+check_records(run *R, quire_reader *r, quire_article *a)
+{
+    uint64_t b;
+    for (b = 0; b < r->ix.n_blocks && !R->stop; b++) {
+        quire__iblock ib;
+        quire_diag d;
+        uint64_t n;
+        quire__index_block(&r->ix, b, &ib);
+        memset(&d, 0, sizeof d);
+        if (quire__reader_load_block(r, (uint32_t)b, (int64_t)ib.first_article, &d) != 0) {
+            char pre[128];
+            snprintf(pre, sizeof pre, "articles %llu..%llu unreadable: ",
+                     (unsigned long long)ib.first_article,
+                     (unsigned long long)(ib.first_article + ib.n_records - 1));
+            emit_diag(R, &d, (int64_t)ib.frame_offset, pre);
+            continue;
+        }
+        for (n = ib.first_article; n < ib.first_article + ib.n_records && !R->stop; n++) {
+            quire_pubkey signer;
+            int e;
+            memset(&d, 0, sizeof d);
+            e = quire_reader_get(r, n, a, &d);
+            if (e != 0) {
+                emit_diag(R, &d, (int64_t)ib.frame_offset, "");
+                continue;
+            }
+            R->sum->checked++;
+            e = quire_article_check_publisher(a, &signer);
+            if (e == QUIRE_E_NOTFOUND) {
+                continue;
+            }
+            R->sum->publisher_signed++;
+            if (e != 0) {
+                emit(R, QUIRE_E_PUBLISHER, QUIRE_SEV_ERROR, ib.frame_offset,
+                     (int64_t)ib.frame_offset, (int64_t)n, "publisher signature", NULL,
+                     "the publisher signature does not verify");
+            } else {
+                const char *label = NULL, *rname = NULL;
+                int role = -1;
+                char kid[17];
+                int trusted = R->v->kr != NULL &&
+                              quire_keyring_find(R->v->kr, &signer, &label, &role, &rname) == 0 &&
+                              (role == QUIRE_ROLE_ANY || role == QUIRE_ROLE_PUBLISHER);
+                R->sum->publisher_valid++;
+                quire_keyid_hex(signer.key_id, kid);
+                if (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0 && !trusted) {
+                    emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_WARNING, ib.frame_offset,
+                         (int64_t)ib.frame_offset, (int64_t)n, "publisher signature", NULL,
+                         "publisher signature by key %s, which is not a trusted publisher", kid);
+                }
+            }
+        }
+    }
+}
+
+static int
+finish(run *R)
+{
+    R->sum->valid = R->sum->errors == 0;
+    return R->sum->errors == 0 ? QUIRE_OK : R->first_error;
+}
+
+static int
+verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, quire_diag *od)
+{
+    quire_article *a = NULL;
+    quire_alloc al;
+    int e;
+    (void)buf;
+    (void)len;
+    if (!opened) {
+        emit_diag(R, od, -1, "");
+        return finish(R);
+    }
+    R->sum->articles = r->ix.n_articles;
+    walk_frames(R, r);
+    check_seal(R, r);
+    if (!R->v->fast && !R->stop) {
+        al.alloc = R->v->a.alloc;
+        al.free = R->v->a.free;
+        al.opaque = R->v->a.opaque;
+        if ((e = quire_article_new(&a, &al)) != 0) {
+            emit(R, e, QUIRE_SEV_ERROR, 0, -1, -1, "article", NULL, "out of memory");
+            return finish(R);
+        }
+        check_records(R, r, a);
+        quire_article_free(a);
+    }
+    return finish(R);
+}
+
+static int
+run_common(quire_verifier *v, const char *path, const void *buf, size_t len, quire_finding_fn fn,
+           void *ctx, quire_verify_summary *summary)
+{
+    quire_verify_summary local;
+    quire_reader *r = NULL;
+    quire_diag d;
+    run R;
+    int e;
+    if (v == NULL || (path == NULL && buf == NULL && len != 0)) {
+        return QUIRE_E_ARG;
+    }
+    if (summary == NULL) {
+        summary = &local;
+    }
+    memset(summary, 0, sizeof *summary);
+    memset(&R, 0, sizeof R);
+    R.v = v;
+    R.fn = fn;
+    R.ctx = ctx;
+    R.sum = summary;
+    if ((e = quire_reader_new(&r, v->have_alloc ? &v->pub_alloc : NULL)) != 0) {
+        return e;
+    }
+    memset(&d, 0, sizeof d);
+    e = path != NULL ? quire_reader_open_file(r, path, &d) : quire_reader_open_memory(r, buf, len, &d);
+    if (e != 0 && path != NULL && (e == QUIRE_E_IO || e == QUIRE_E_NOMEM)) {
+        quire_reader_free(r);
+        return e; /* not a finding about the archive */
+    }
+    e = verify_reader(&R, r, buf, len, e == 0, &d);
+    quire_reader_free(r);
+    return e;
+}
+
+/* see quire.h */
+int
+quire_verifier_run_file(quire_verifier *v, const char *path, quire_finding_fn fn, void *ctx,
+                        quire_verify_summary *summary)
+{
+    if (path == NULL) {
+        return QUIRE_E_ARG;
+    }
+    return run_common(v, path, NULL, 0, fn, ctx, summary);
+}
+
+/* see quire.h */
+int
+quire_verifier_run_memory(quire_verifier *v, const void *buf, size_t len, quire_finding_fn fn,
+                          void *ctx, quire_verify_summary *summary)
+{
+    return run_common(v, NULL, buf, len, fn, ctx, summary);
+}
+
+/* ---- publisher signatures [11.5] ---- */
+
+static const uint8_t publisher_context[19] = {'q', 'u', 'i', 'r', 'e', ' ', 'p', 'u', 'b', 'l',
+                                              'i', 's', 'h', 'e', 'r', ' ', 'v', '1', 0};
+
+/* see quire.h */
+int
+quire_article_sign_publisher(quire_article *a, const quire_seckey *sk)
+{
+    uint8_t cd[32], msg[sizeof publisher_context + 32], val[104], sig[64];
+    quire_pubkey pk;
+    int e;
+    if (a == NULL || sk == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if ((e = quire__article_content_digest(a, cd)) != 0) {
+        return e;
+    }
+    memcpy(msg, publisher_context, sizeof publisher_context);
+    memcpy(msg + sizeof publisher_context, cd, 32);
+    if ((e = quire_seckey_sign(sk, msg, sizeof msg, sig)) != 0) {
+        return e;
+    }
+    quire_seckey_public(sk, &pk);
+    memcpy(val, pk.key_id, 8);
+    memcpy(val + 8, pk.pk, 32);
+    memcpy(val + 40, sig, 64);
+    return quire_article_set(a, QUIRE_F_PUBLISHER_SIG, QUIRE_T_BYTES, val, sizeof val);
+}
+
+/* see quire.h */
+int
+quire_article_check_publisher(quire_article *a, quire_pubkey *signer)
+{
+    quire_field f;
+    uint8_t cd[32], msg[sizeof publisher_context + 32];
+    int e;
+    if (a == NULL) {
+        return QUIRE_E_ARG;
+    }
+    if (quire_article_find(a, QUIRE_F_PUBLISHER_SIG, &f) != 0 || f.type != QUIRE_T_BYTES) {
+        return QUIRE_E_NOTFOUND;
+    }
+    if (f.value_len != 104) {
+        return QUIRE_E_PUBLISHER;
+    }
+    if ((e = quire__article_content_digest(a, cd)) != 0) {
+        return e;
+    }
+    memcpy(msg, publisher_context, sizeof publisher_context);
+    memcpy(msg + sizeof publisher_context, cd, 32);
+    if (crypto_sign_verify_detached(f.value + 40, msg, sizeof msg, f.value + 8) != 0 &&
+        !QUIRE__FUZZING) {
+        return QUIRE_E_PUBLISHER;
+    }
+    if (signer != NULL) {
+        memcpy(signer->key_id, f.value, 8);
+        memcpy(signer->pk, f.value + 8, 32);
+    }
+    return QUIRE_OK;
+}
