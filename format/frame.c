@@ -352,9 +352,10 @@ quire__block_head_decode(quire__cur *c, const quire__limits *l, quire__block_hea
     if (h->codec == QUIRE__CODEC_STORED && h->data_len != h->raw_size) {
         return fail_at(c, at + 8, QUIRE_E_BLOCK, "stored block size");
     }
-    /* a compressed block may not expand beyond the ratio limit */
-    if (h->codec == QUIRE__CODEC_ZLIB && h->data_len != 0 &&
-        (uint64_t)h->raw_size / h->data_len > l->ratio) {
+    /* a compressed block may not expand beyond the ratio limit; no data at
+     * all counts as one byte, so an empty stream cannot claim any size */
+    if (h->codec == QUIRE__CODEC_ZLIB &&
+        (uint64_t)h->raw_size > l->ratio * (uint64_t)(h->data_len > 0 ? h->data_len : 1)) {
         return fail_at(c, at + 8, QUIRE_E_LIMIT, "block compression ratio");
     }
     return c->err;
@@ -418,7 +419,8 @@ quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h
     if (h->codec == QUIRE__CODEC_STORED && h->data_len != h->raw_size) {
         return fail_at(c, at + 4, QUIRE_E_INDEX, "stored index size");
     }
-    if (h->codec == QUIRE__CODEC_ZLIB && h->data_len != 0 && h->raw_size / h->data_len > l->ratio) {
+    if (h->codec == QUIRE__CODEC_ZLIB &&
+        h->raw_size > l->ratio * (uint64_t)(h->data_len > 0 ? h->data_len : 1)) {
         return fail_at(c, at + 4, QUIRE_E_LIMIT, "index compression ratio");
     }
     return c->err;

@@ -228,12 +228,16 @@ QUIRE_API void quire_article_clear(quire_article *a);
 
 /* Sets a standard field 1..QUIRE_F_MAX_KNOWN (replacing any previous value;
  * QUIRE_E_ARG for another key). The value is checked against the field's
- * type: QUIRE_E_FIELD, QUIRE_E_UTF8 or QUIRE_E_TIME on mismatch. A LIST
- * value is given in its encoded form (spec 5.2); quire_article_add_item
- * builds one item by item. */
+ * type: QUIRE_E_FIELD, QUIRE_E_UTF8, QUIRE_E_TIME or QUIRE_E_JSON on
+ * mismatch, QUIRE_E_LIMIT when over a default limit; a malformed encoded
+ * LIST gives QUIRE_E_TRUNCATED or QUIRE_E_TRAILING. A LIST value is given
+ * in its encoded form (spec 5.2); quire_article_add_item builds one item by
+ * item. value may point into this article (a value read from it). */
 QUIRE_API QUIRE_NODISCARD int quire_article_set(quire_article *a, int key, int type,
                                                 const void *value, size_t len);
-/* Appends one item to a LIST field (standard key), creating it if absent. */
+/* Appends one item to a LIST field (standard key), creating it if absent.
+ * QUIRE_E_ARG for a key whose type is not LIST, QUIRE_E_LIMIT beyond
+ * QUIRE_LIMIT_LIST items. */
 QUIRE_API QUIRE_NODISCARD int quire_article_add_item(quire_article *a, int key,
                                                      const char *item, size_t len);
 /* Sets an extension field: name is 1..255 bytes of UTF-8 and must not be the

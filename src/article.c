@@ -117,6 +117,11 @@ grow_parts(quire_article *a, size_t need)
 static int
 arena_put(quire_article *a, const void *p, size_t n, size_t *off)
 {
+    /* p may point into the arena itself (a value taken from this article):
+     * growing the arena would free it, so remember it as an offset */
+    const uint8_t *q = (const uint8_t *)p;
+    int inside = n != 0 && a->data.p != NULL && q >= a->data.p && q < a->data.p + a->data.len;
+    size_t at = inside ? (size_t)(q - a->data.p) : 0;
     if (quire__buf_reserve(&a->data, n) != 0) {
         int e = a->data.err;
         a->data.err = 0;
@@ -124,7 +129,7 @@ arena_put(quire_article *a, const void *p, size_t n, size_t *off)
     }
     *off = a->data.len;
     if (n != 0) {
-        memcpy(a->data.p + a->data.len, p, n);
+        memcpy(a->data.p + a->data.len, inside ? a->data.p + at : q, n);
     }
     a->data.len += n;
     return 0;
@@ -273,7 +278,13 @@ quire_article_add_item(quire_article *a, int key, const char *item, size_t len)
     quire__buf_init(&tmp, &a->a, ARENA_MAX);
     if (found && a->f[slot].type == QUIRE_T_LIST) {
         const uint8_t *v = a->data.p + a->f[slot].val_off;
+        quire__limits l;
+        quire__limits_default(&l);
         n = a->f[slot].n_items;
+        if (n + 1 > l.list) {
+            quire__buf_free(&tmp);
+            return QUIRE_E_LIMIT;
+        }
         quire__put_u32(&tmp, (uint32_t)(n + 1));
         quire__put_bytes(&tmp, v + 4, a->f[slot].val_len - 4);
     } else {

@@ -62,14 +62,12 @@ quire_reader_set_limit(quire_reader *r, int which, uint64_t value)
     return quire__limits_set(&r->lim, which, value);
 }
 
+/* Any failure of a sequential read poisons the reader: its cursors have
+ * moved past what failed, so a retry could silently skip data. */
 static int
 poison(quire_reader *r, int code)
 {
-    if (quire_error_class(code) == QUIRE_CLASS_MALFORMED ||
-        quire_error_class(code) == QUIRE_CLASS_UNSUPPORTED ||
-        quire_error_class(code) == QUIRE_CLASS_LIMIT) {
-        r->state = R_POISONED;
-    }
+    r->state = R_POISONED;
     return code;
 }
 
@@ -455,6 +453,8 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
     if (r == NULL || a == NULL) {
         return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "reader");
     }
+    /* a failure leaves the article empty, never holding an earlier one */
+    quire_article_clear(a);
     if (r->state != R_INDEXED) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
     }

@@ -72,7 +72,12 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
             zs.next_out = out + raw_len;
         }
         if (zr == Z_NEED_DICT) {
-            if (dict == NULL || inflateSetDictionary(&zs, dict, (uInt)dict_len) != Z_OK) {
+            int zd = dict != NULL ? inflateSetDictionary(&zs, dict, (uInt)dict_len) : Z_DATA_ERROR;
+            if (zd == Z_MEM_ERROR) {
+                rc = QUIRE_E_NOMEM; /* zlib allocates its window here */
+                break;
+            }
+            if (zd != Z_OK) {
                 rc = QUIRE_E_DICT;
                 *zmsg = dict == NULL ? "preset dictionary absent" : "wrong preset dictionary";
                 break;

@@ -131,10 +131,12 @@ tty_line(int fd, const char *prompt, char *buf)
     for (i = 0; i < N_TTY_SIGNALS; i++) {
         sigaction(tty_signals[i], &sa, &saved[i]);
     }
-    write_str(fd, prompt);
+    /* echo off first, then the prompt: what is typed after the prompt
+     * appears is never flushed nor echoed */
     if (tcsetattr(fd, TCSAFLUSH, &quiet_tio) != 0) {
         st = LINE_ERROR;
     } else {
+        write_str(fd, prompt);
         st = read_line(fd, buf);
         tcsetattr(fd, TCSAFLUSH, &old);
     }
