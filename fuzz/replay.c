@@ -12,6 +12,17 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
+/* Harnesses with a custom mutator call libFuzzer's mutator; replaying
+ * never mutates, but the symbol must exist. */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t
+LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size)
+{
+    (void)data;
+    (void)max_size;
+    return size;
+}
+
 static unsigned long passed, failed;
 
 static void

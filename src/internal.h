@@ -125,6 +125,9 @@ struct quire_reader {
 int quire__article_content_digest(quire_article *a, uint8_t out[32]);
 /* 1 if the keyring holds a key with this key id (whatever its public key). */
 int quire__keyring_has_id(const quire_keyring *kr, const uint8_t key_id[8]);
+/* Adds raw record bytes without checking them (fuzzing harnesses build
+ * validly framed, signed archives around arbitrary records with it). */
+int quire__writer_add_raw(quire_writer *w, const uint8_t *rec, size_t len, quire_diag *d);
 int quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d);
 /* Opens for verification: like quire_reader_open_memory on r->buf. */
 int quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f,

@@ -445,27 +445,19 @@ put_pair(quire__buf *b, uint64_t key, uint64_t article)
     quire__put_u64(b, article);
 }
 
-/* see quire.h */
-int
-quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag *d)
+/* Adds the record rec[0..len) with its digest; a (may be NULL) supplies the
+ * URL and date index entries. */
+static int
+add_record(quire_writer *w, const uint8_t *rec, size_t len, const uint8_t digest[32],
+           quire_article *a, uint64_t *number, quire_diag *d)
 {
-    const uint8_t *rec;
-    size_t len;
-    uint8_t digest[32];
     quire_field f;
     int e;
-    if (w == NULL || a == NULL) {
-        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
-    }
     if (w->state != W_OPEN) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, w->offset, -1, "writer");
     }
     if (w->n_articles >= w->lim.articles) {
         return QUIRE__FAIL(d, QUIRE_E_LIMIT, w->offset, (int64_t)w->n_articles, "article count");
-    }
-    if ((e = quire__article_encode(a, &rec, &len)) != 0 ||
-        (e = quire_article_digest(a, digest)) != 0) {
-        return QUIRE__FAIL(d, e, w->offset, (int64_t)w->n_articles, "encode record");
     }
     if (len > w->lim.record || len + 4 > w->lim.block) {
         /* refuse the article, keep the writer usable */
@@ -483,10 +475,11 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
     quire__put_bytes(&w->raw, rec, len);
     quire__index_put_article(&w->articles, digest, (uint32_t)w->n_blocks,
                              (uint32_t)(w->raw.len - len), (uint32_t)len);
-    if (quire_article_find(a, QUIRE_F_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
+    if (a != NULL && quire_article_find(a, QUIRE_F_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
         put_pair(&w->urls, quire__url_hash(f.value, f.value_len), w->n_articles);
     }
-    if (quire_article_find(a, QUIRE_F_CAPTURE_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
+    if (a != NULL && quire_article_find(a, QUIRE_F_CAPTURE_URL, &f) == 0 &&
+        f.type == QUIRE_T_TEXT) {
         quire_field u;
         /* one entry per distinct URL of an article */
         if (quire_article_find(a, QUIRE_F_URL, &u) != 0 || u.type != QUIRE_T_TEXT ||
@@ -494,7 +487,8 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
             put_pair(&w->urls, quire__url_hash(f.value, f.value_len), w->n_articles);
         }
     }
-    if (quire_article_find(a, QUIRE_F_PUBLISHED, &f) == 0 && f.type == QUIRE_T_TIME) {
+    if (a != NULL && quire_article_find(a, QUIRE_F_PUBLISHED, &f) == 0 &&
+        f.type == QUIRE_T_TIME) {
         int64_t secs = 0;
         if (quire__time_parse(f.value, f.value_len, &secs) == 0) {
             put_pair(&w->dates, (uint64_t)secs, w->n_articles);
@@ -507,12 +501,46 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
         return fail(w, d, e, "Merkle tree");
     }
     w->raw_records++;
-    a->number = (int64_t)w->n_articles;
+    if (a != NULL) {
+        a->number = (int64_t)w->n_articles;
+    }
     if (number != NULL) {
         *number = w->n_articles;
     }
     w->n_articles++;
     return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag *d)
+{
+    const uint8_t *rec;
+    size_t len;
+    uint8_t digest[32];
+    int e;
+    if (w == NULL || a == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if ((e = quire__article_encode(a, &rec, &len)) != 0 ||
+        (e = quire_article_digest(a, digest)) != 0) {
+        return QUIRE__FAIL(d, e, w->offset, (int64_t)w->n_articles, "encode record");
+    }
+    return add_record(w, rec, len, digest, a, number, d);
+}
+
+int
+quire__writer_add_raw(quire_writer *w, const uint8_t *rec, size_t len, quire_diag *d)
+{
+    uint8_t digest[32];
+    int e;
+    if (w == NULL || (rec == NULL && len != 0)) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if ((e = quire__blake2b256(digest, rec, len)) != 0) {
+        return QUIRE__FAIL(d, e, w->offset, (int64_t)w->n_articles, "record digest");
+    }
+    return add_record(w, rec, len, digest, NULL, NULL, d);
 }
 
 /* Appends a SEAL frame with the statement and one signature per signer
