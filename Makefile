@@ -169,7 +169,7 @@ fuzz-smoke: $(FUZZ_BINS)
 
 # ---------------------------------------------------------------------------
 DEB_PKGS := build-essential pkg-config zlib1g-dev libsodium-dev libcmocka-dev bats \
-            bats-assert bats-support clang llvm python3
+            bats-assert bats-support clang llvm python3 minisign
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

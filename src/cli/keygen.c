@@ -274,8 +274,8 @@ int
 cmd_keygen(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"public", required_argument, NULL, 'p'}, {"secret", required_argument, NULL, 's'},
-        {"no-password", no_argument, NULL, 'W'},  {"force", no_argument, NULL, 'f'},
+        {"public", required_argument, NULL, 'p'},  {"secret", required_argument, NULL, 's'},
+        {"no-password", no_argument, NULL, 'W'},   {"force", no_argument, NULL, 'f'},
         {"comment", required_argument, NULL, 'c'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *pubpath = DEFAULT_PUBFILE, *comment = NULL;
@@ -298,7 +298,7 @@ cmd_keygen(int argc, char **argv)
             break;
         case 'W': nopw = 1; break;
         case 'f': force = 1; break;
-        case 'c': comment = optarg; break;
+        case 'c': comment = optarg[0] != '\0' ? optarg : NULL; break; /* "" as minisign */
         case 'q': q = 1; break;
         case 'h':
             free(secpath);
@@ -331,9 +331,6 @@ cmd_keygen(int argc, char **argv)
         goto out;
     }
     if (!force && refuse_existing(pubpath, secpath)) {
-        goto out;
-    }
-    if (make_key_dir(secpath) != 0) {
         goto out;
     }
 
@@ -376,6 +373,9 @@ cmd_keygen(int argc, char **argv)
         goto out;
     }
 
+    if (make_key_dir(secpath) != 0) {
+        goto out;
+    }
     /* both files complete on disk before either is in place */
     um = umask(0);
     umask(um);

@@ -406,8 +406,9 @@ cmd_pack(int argc, char **argv)
         fprintf(stderr, "%s: pack: '-' (standard input) may be given once\n", prog);
         return EXIT_USAGE;
     }
-    if (quire_role_parse(rolestr) < 0) {
-        fprintf(stderr, "%s: pack: invalid role '%s'\n", prog, rolestr);
+    if (quire_role_parse(rolestr) < 0 || quire_role_parse(rolestr) == QUIRE_ROLE_ANY) {
+        fprintf(stderr, "%s: pack: invalid role '%s' (archivist, publisher, witness or a name)\n",
+                prog, rolestr);
         return EXIT_USAGE;
     }
     if (comment != NULL && strlen(comment) > 1024) {

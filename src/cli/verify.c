@@ -290,7 +290,8 @@ cmd_verify(int argc, char **argv)
         case O_STRICT: quire_verifier_set_option(v, QUIRE_VERIFY_STRICT, 1); break;
         case O_ROLE: {
             int role = quire_role_parse(optarg);
-            if (role < 0 || quire_verifier_require_role(v, role, optarg) != 0) {
+            if (role < 0 || role == QUIRE_ROLE_ANY ||
+                quire_verifier_require_role(v, role, optarg) != 0) {
                 fprintf(stderr, "%s: verify: invalid role '%s'\n", prog, optarg);
                 st = EXIT_USAGE;
             }
@@ -387,8 +388,9 @@ cmd_sign(int argc, char **argv)
         return EXIT_USAGE;
     }
     role = quire_role_parse(rolestr);
-    if (role < 0) {
-        fprintf(stderr, "%s: sign: invalid role '%s'\n", prog, rolestr);
+    if (role < 0 || role == QUIRE_ROLE_ANY) {
+        fprintf(stderr, "%s: sign: invalid role '%s' (archivist, publisher, witness or a name)\n",
+                prog, rolestr);
         return EXIT_USAGE;
     }
     if ((st = load_seckey(keyfile, &sk)) != 0) {
