@@ -76,10 +76,11 @@ quire_cosign_file(const char *path, const quire_seckey *sk, int role, const char
         }
     }
     if (e != 0 || r->n_sigs + 1 > QUIRE__SIG_MAX) {
+        uint64_t at = r->seal_offset;
         quire__buf_free(&out);
         quire__buf_free(&msg);
         quire_reader_free(r);
-        return QUIRE__FAIL(d, e != 0 ? e : QUIRE_E_LIMIT, r->seal_offset, -1,
+        return QUIRE__FAIL(d, e != 0 ? e : QUIRE_E_LIMIT, at, -1,
                            e != 0 ? "already signed by this key in this role" : "signature count");
     }
     quire__put_bytes(&out, r->sigs, r->sigs_len);

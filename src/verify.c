@@ -426,7 +426,8 @@ check_seal(run *R, quire_reader *r)
             }
         }
         /* a signature whose key id is trusted but whose key is not */
-        if (!sg.trusted && R->v->kr != NULL && quire__keyring_has_id(R->v->kr, e.key_id)) {
+        if (!sg.trusted && sg.label == NULL && R->v->kr != NULL &&
+            quire__keyring_has_id(R->v->kr, e.key_id)) {
             emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sg,
                  "signature %zu uses key id %s of a trusted key, but not its key", k, kid);
         }
@@ -437,7 +438,9 @@ check_seal(run *R, quire_reader *r)
     if (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0) {
         uint64_t need = R->v->min_sigs > 0 ? R->v->min_sigs : 1;
         if (S->trusted_signatures < need) {
-            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
+            /* no signature at all is "unsigned"; signatures by other keys
+             * are "untrusted" */
+            emit(R, r->n_sigs == 0 ? QUIRE_E_UNSIGNED : QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
                  "%zu valid trusted signature%s, %llu required", S->trusted_signatures,
                  S->trusted_signatures == 1 ? "" : "s", (unsigned long long)need);
         }
