@@ -90,11 +90,10 @@ lt_mask(uint32_t a, uint32_t b)
 static char
 b64_char(uint32_t v)
 {
-    uint32_t c = (lt_mask(v, 26) & (v + 'A')) |
-                 (~lt_mask(v, 26) & lt_mask(v, 52) & (v - 26 + 'a')) |
-                 (~lt_mask(v, 52) & lt_mask(v, 62) & (v - 52 + '0')) |
-                 (~lt_mask(v, 62) & lt_mask(v, 63) & (uint32_t)'+') |
-                 (~lt_mask(v, 63) & (uint32_t)'/');
+    uint32_t c =
+        (lt_mask(v, 26) & (v + 'A')) | (~lt_mask(v, 26) & lt_mask(v, 52) & (v - 26 + 'a')) |
+        (~lt_mask(v, 52) & lt_mask(v, 62) & (v - 52 + '0')) |
+        (~lt_mask(v, 62) & lt_mask(v, 63) & (uint32_t)'+') | (~lt_mask(v, 63) & (uint32_t)'/');
     return (char)c;
 }
 
@@ -335,8 +334,8 @@ quire__ms_pub_decode(quire__cur *c, quire__ms_pub *pub)
     uint8_t bin[QUIRE__MS_PUB_LEN];
     size_t at = c->off, got;
     memset(pub, 0, sizeof *pub);
-    if (quire__b64_decode(c, QUIRE__MS_PUB_B64, bin, sizeof bin, &got, QUIRE_E_KEY,
-                          "public key") != 0) {
+    if (quire__b64_decode(c, QUIRE__MS_PUB_B64, bin, sizeof bin, &got, QUIRE_E_KEY, "public key") !=
+        0) {
         return key_err(c);
     }
     if (got != QUIRE__MS_PUB_LEN) {
@@ -426,9 +425,8 @@ quire__ms_sec_parse(quire__cur *c, quire__ms_sec *sec)
     const uint8_t *r = sec->raw;
     size_t line;
     memset(sec, 0, sizeof *sec);
-    if (comment_line(c) != 0 ||
-        key_line(c, QUIRE__MS_SEC_B64, sec->raw, sizeof sec->raw, "secret key", &sec->line_off) !=
-            0) {
+    if (comment_line(c) != 0 || key_line(c, QUIRE__MS_SEC_B64, sec->raw, sizeof sec->raw,
+                                         "secret key", &sec->line_off) != 0) {
         return key_err(c);
     }
     line = (size_t)(sec->line_off - c->base);
@@ -666,8 +664,8 @@ bad_unicode(const uint8_t *p, size_t n)
         return 2; /* U+0080..U+00A0 */
     }
     if (n >= 3) {
-        uint32_t cp = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) |
-                      (p[2] & 0x3Fu);
+        uint32_t cp =
+            ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3Fu);
         if ((p[0] & 0xF0) == 0xE0 &&
             (cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
              cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF)) {
@@ -721,7 +719,8 @@ static int
 at_eol(const quire__cur *c)
 {
     int b = peek(c);
-    return b < 0 || b == '\n' || (b == '\r' && c->len - c->off >= 2 && byte_at(c, c->off + 1) == '\n');
+    return b < 0 || b == '\n' ||
+           (b == '\r' && c->len - c->off >= 2 && byte_at(c, c->off + 1) == '\n');
 }
 
 static void
@@ -807,7 +806,8 @@ parse_entry(quire__kr *kr, quire__cur *c)
     }
     if (!is_blank(peek(c))) {
         /* a byte that ends the role token but is not a separator */
-        return quire__cur_fail(c, QUIRE_E_KEY, at_eol(c) ? "keyring label (missing)" : "keyring role");
+        return quire__cur_fail(c, QUIRE_E_KEY,
+                               at_eol(c) ? "keyring label (missing)" : "keyring role");
     }
     skip_blanks(c);
     at = c->off;
@@ -853,8 +853,9 @@ parse_entry(quire__kr *kr, quire__cur *c)
     if (e == QUIRE_E_KEY) {
         size_t i;
         return fail_at(c, at, QUIRE_E_KEY,
-                       quire__kr_find_id(kr, pub.key_id, &i) ? "keyring key (duplicate key id)"
-                                                            : "keyring key (duplicate public key)");
+                       quire__kr_find_id(kr, pub.key_id, &i)
+                           ? "keyring key (duplicate key id)"
+                           : "keyring key (duplicate public key)");
     }
     if (e != 0) {
         return fail_at(c, at, e, "keyring key");

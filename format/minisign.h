@@ -39,8 +39,8 @@ void quire__b64_encode(char *out, const uint8_t *in, size_t n);
  * '=' only as the padding of the last group, unused bits of the last
  * character zero. On failure returns code (the cursor records it at the
  * offending character) and out may hold a partial result. */
-int quire__b64_decode(quire__cur *c, size_t n, uint8_t *out, size_t cap, size_t *out_len,
-                      int code, const char *what);
+int quire__b64_decode(quire__cur *c, size_t n, uint8_t *out, size_t cap, size_t *out_len, int code,
+                      const char *what);
 
 /* ---- key files ---- */
 #define QUIRE__MS_PREFIX "untrusted comment: "
@@ -122,9 +122,9 @@ typedef struct quire__ms_sec {
 int quire__ms_sec_parse(quire__cur *c, quire__ms_sec *sec);
 
 /* ---- keyrings ---- */
-#define QUIRE__KR_MAX 65536     /* keys in one keyring */
-#define QUIRE__KR_LABEL_MAX 64  /* bytes of a label in a keyring file */
-#define QUIRE__KR_NAME_MAX 64   /* bytes of a role name */
+#define QUIRE__KR_MAX 65536    /* keys in one keyring */
+#define QUIRE__KR_LABEL_MAX 64 /* bytes of a label in a keyring file */
+#define QUIRE__KR_NAME_MAX 64  /* bytes of a role name */
 
 typedef struct quire__kr_key {
     quire__ms_pub pub;

@@ -369,6 +369,17 @@ QUIRE_API QUIRE_NODISCARD int quire_writer_open(quire_writer *w, quire_write_fn 
  * over path by quire_writer_finish. */
 QUIRE_API QUIRE_NODISCARD int quire_writer_open_file(quire_writer *w, const char *path,
                                                      quire_diag *d);
+/* Opens an existing archive to add a checkpoint (spec 3.6): new blocks, a
+ * new index covering every article, a new seal chained to the previous one
+ * (checkpoint + 1, previous statement digest) and a new trailer are
+ * written after the old bytes, which never change. The archive id and
+ * preset dictionary are kept (setting another dictionary is QUIRE_E_ARG).
+ * A torn tail left by an interrupted append is cut off first. Cost: the
+ * new articles plus reading the index, not the whole file. If the writer is
+ * freed before quire_writer_finish, the bytes written so far form a torn
+ * tail that readers ignore. */
+QUIRE_API QUIRE_NODISCARD int quire_writer_open_append(quire_writer *w, const char *path,
+                                                       quire_diag *d);
 /* Writes to an open file descriptor (not closed by the writer). */
 QUIRE_API QUIRE_NODISCARD int quire_writer_open_fd(quire_writer *w, int fd, quire_diag *d);
 /* Adds one article; *number (may be NULL) receives its article number. */
@@ -410,6 +421,8 @@ QUIRE_API QUIRE_NODISCARD int quire_reader_open_memory(quire_reader *r, const vo
 #define QUIRE_STAT_SIGNATURES 14   /* signatures in the latest seal (not verified) */
 #define QUIRE_STAT_SEALED 15       /* 1 if the archive has a seal */
 #define QUIRE_STAT_CREATED 16      /* checkpoint time, seconds (int64 as uint64), 0 unstated */
+#define QUIRE_STAT_TORN_TAIL 17    /* bytes after the last complete trailer (an interrupted
+                                      append), not part of the archive */
 QUIRE_API int quire_reader_stat(const quire_reader *r, int which, uint64_t *value);
 
 /* Reads article n (0-based) into a, after checking its record digest

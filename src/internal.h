@@ -37,6 +37,40 @@ int quire__merkle_node(uint8_t out[32], const uint8_t left[32], const uint8_t ri
 void quire__merkle_init(quire__merkle *m);
 int quire__merkle_add(quire__merkle *m, const uint8_t digest[32]);
 int quire__merkle_root(const quire__merkle *m, uint8_t out[32]);
+/* Proofs (RFC 9162 2.1.3, 2.1.4). Leaves: n record digests at leaves +
+ * i * stride. Paths are arrays of 32-byte hashes in RFC order (leaf to
+ * root); cap bounds what a generator writes (QUIRE_E_LIMIT beyond). */
+#define QUIRE__MERKLE_PATH_MAX 64
+/* MTH(D[lo:hi]) */
+int quire__merkle_range_root(const uint8_t *leaves, size_t stride, uint64_t lo, uint64_t hi,
+                             uint8_t out[32]);
+/* PATH(m, D[n]); QUIRE_E_ARG unless m < n. */
+int quire__merkle_inclusion_path(const uint8_t *leaves, size_t stride, uint64_t n, uint64_t m,
+                                 uint8_t (*path)[32], size_t cap, size_t *n_path);
+/* The root that leaf_hash at index m of a tree of size n and the path lead
+ * to; QUIRE_E_ROOT when m >= n or the path length does not fit the tree. */
+int quire__merkle_inclusion_root(const uint8_t leaf_hash[32], uint64_t m, uint64_t n,
+                                 const uint8_t *path, size_t n_path, uint8_t out[32]);
+/* 0 if the record digest is leaf m of the tree of size n with this root,
+ * else QUIRE_E_ROOT. */
+int quire__merkle_inclusion_verify(const uint8_t digest[32], uint64_t m, uint64_t n,
+                                   const uint8_t *path, size_t n_path, const uint8_t root[32]);
+/* PROOF(m, D[n]) for 0 < m <= n (empty when m == n); QUIRE_E_ARG otherwise. */
+int quire__merkle_consistency_path(const uint8_t *leaves, size_t stride, uint64_t n, uint64_t m,
+                                   uint8_t (*path)[32], size_t cap, size_t *n_path);
+/* Runs RFC 9162 2.1.4.2 and gives the old (fr) and new (sr) roots the path
+ * leads to. old_root is needed only when m is a power of two (it is then
+ * the path's implicit first node); NULL stands for zeros, so that the
+ * shape of the path can be checked without it. QUIRE_E_CHAIN when the path
+ * does not fit (m, n); m == n needs an empty path (fr = sr = old_root). */
+int quire__merkle_consistency_roots(uint64_t m, uint64_t n, const uint8_t *old_root,
+                                    const uint8_t *path, size_t n_path, uint8_t fr[32],
+                                    uint8_t sr[32]);
+/* 0 if the path proves the tree of size m with old_root a prefix of the
+ * tree of size n with new_root, else QUIRE_E_CHAIN. */
+int quire__merkle_consistency_verify(uint64_t m, uint64_t n, const uint8_t old_root[32],
+                                     const uint8_t new_root[32], const uint8_t *path,
+                                     size_t n_path);
 
 /* ---- bounded zlib (inflate.c) ---- */
 /* Inflates exactly raw_len bytes from in[0..in_len) into out (capacity
@@ -118,6 +152,8 @@ struct quire_reader {
     const uint8_t *sigs; /* signature entries */
     size_t sigs_len;
     size_t n_sigs;
+
+    uint64_t torn_tail; /* bytes after the last complete trailer, ignored */
 };
 
 /* Content digest for publisher signatures (spec 11.5): BLAKE2b-256 of the

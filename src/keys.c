@@ -275,8 +275,8 @@ quire_seckey_parse(quire_seckey **out, const char *text, size_t len, const char 
             goto out;
         }
         if (password == NULL) {
-            e = QUIRE__FAIL(d, QUIRE_E_PASSWORD, quire__ms_b64_off(line, QUIRE__MS_SEC_KDF_ALG),
-                            -1, "secret key (a password is needed)");
+            e = QUIRE__FAIL(d, QUIRE_E_PASSWORD, quire__ms_b64_off(line, QUIRE__MS_SEC_KDF_ALG), -1,
+                            "secret key (a password is needed)");
             goto out;
         }
         if (crypto_pwhash_scryptsalsa208sha256(s->stream, QUIRE__MS_KEYNUM_LEN, password,
@@ -455,8 +455,8 @@ quire_seckey_sign_prehashed(const quire_seckey *sk, const void *msg, size_t len,
         return QUIRE_E_NOMEM;
     }
     /* minisign "ED": Ed25519 over BLAKE2b-512 of the message, unkeyed */
-    if (crypto_generichash(h, sizeof h, msg != NULL ? (const unsigned char *)msg : empty, len,
-                           NULL, 0) != 0 ||
+    if (crypto_generichash(h, sizeof h, msg != NULL ? (const unsigned char *)msg : empty, len, NULL,
+                           0) != 0 ||
         crypto_sign_detached(sig, NULL, h, sizeof h, sk->sk) != 0) {
         memset(sig, 0, QUIRE_SIGNATUREBYTES);
         return QUIRE_E_NOMEM;
@@ -560,8 +560,7 @@ quire_keyring_add(quire_keyring *kr, const quire_pubkey *pk, const char *label, 
         return QUIRE_E_ARG;
     }
     to_ms(&mp, pk);
-    return quire__kr_add(&kr->kr, &mp, role, (const uint8_t *)label, strlen(label), name,
-                         name_len);
+    return quire__kr_add(&kr->kr, &mp, role, (const uint8_t *)label, strlen(label), name, name_len);
 }
 
 /* see quire.h */

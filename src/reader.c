@@ -130,6 +130,29 @@ quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame
     return 0;
 }
 
+/* Searches backwards for the last complete trailer: a TRLR frame whose
+ * CRC matches, whose payload ends with the end mark, and which names its
+ * own offset. Returns its offset, or 0 if there is none. */
+static uint64_t
+find_last_trailer(const quire_reader *r)
+{
+    static const uint8_t tag[4] = {'T', 'R', 'L', 'R'};
+    uint64_t at;
+    if (r->len < QUIRE__HEADER_LEN + QUIRE__TRAILER_FRAME) {
+        return 0;
+    }
+    for (at = r->len - QUIRE__TRAILER_FRAME; at >= QUIRE__HEADER_LEN; at--) {
+        const uint8_t *p = r->buf + at;
+        if (memcmp(p, tag, 4) == 0 && quire__ld32(p + 8) == QUIRE__TRAILER_PAYLOAD &&
+            quire__ld64(p + QUIRE__FRAME_HEAD + 40) == at &&
+            quire__crc32(0, p, QUIRE__FRAME_HEAD + QUIRE__TRAILER_PAYLOAD) ==
+                quire__ld32(p + QUIRE__FRAME_HEAD + QUIRE__TRAILER_PAYLOAD)) {
+            return at;
+        }
+    }
+    return 0;
+}
+
 static int
 open_indexed(quire_reader *r, quire_diag *d)
 {
@@ -149,13 +172,28 @@ open_indexed(quire_reader *r, quire_diag *d)
     }
     /* trailer: the last QUIRE__TRAILER_FRAME bytes [8] */
     tr_at = r->len - QUIRE__TRAILER_FRAME;
-    if ((e = quire__reader_frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0) {
-        if (e == QUIRE_E_FRAME || e == QUIRE_E_LIMIT || e == QUIRE_E_TRUNCATED) {
-            /* not a frame at all: most likely a truncated file */
-            return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1,
-                               "trailer (missing: file truncated or still being written?)");
+    if ((e = quire__reader_frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0 ||
+        f.type != QUIRE__FT_TRLR) {
+        /* an append interrupted before its trailer leaves a torn tail
+         * after the last complete checkpoint: use that checkpoint [3.6] */
+        uint64_t at = find_last_trailer(r);
+        if (at == 0) {
+            if (e == 0) {
+                return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1, "trailer frame type");
+            }
+            if (e == QUIRE_E_FRAME || e == QUIRE_E_LIMIT || e == QUIRE_E_TRUNCATED) {
+                /* not a frame at all: most likely a truncated file */
+                return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1,
+                                   "trailer (missing: file truncated or still being written?)");
+            }
+            return e;
         }
-        return e;
+        r->torn_tail = r->len - (at + QUIRE__TRAILER_FRAME);
+        r->len = (size_t)(at + QUIRE__TRAILER_FRAME);
+        tr_at = at;
+        if ((e = quire__reader_frame_at(r, tr_at, r->len, &f, d, -1, "trailer")) != 0) {
+            return e;
+        }
     }
     if (f.type != QUIRE__FT_TRLR) {
         return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at, -1, "trailer frame type");
@@ -346,6 +384,7 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
     case QUIRE_STAT_SIGNATURES: v = r->has_seal ? r->n_sigs : 0; break;
     case QUIRE_STAT_SEALED: v = (uint64_t)r->has_seal; break;
     case QUIRE_STAT_CREATED: v = r->has_seal ? (uint64_t)r->st.created : 0; break;
+    case QUIRE_STAT_TORN_TAIL: v = r->torn_tail; break;
     case QUIRE_STAT_RAW_SIZE:
     case QUIRE_STAT_BLOCK_BYTES:
         for (i = 0; i < r->ix.n_blocks; i++) {

@@ -4,6 +4,7 @@
  * found; memory is bounded by the index and one block. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -35,6 +36,9 @@ typedef struct run {
     int first_error;
     int stop;
     char msg[512];
+    /* every SEAL frame met by the frame walk, for the checkpoint chain */
+    uint64_t *seals;
+    size_t n_seals, cap_seals;
 } run;
 
 /* see quire.h */
@@ -248,13 +252,25 @@ walk_frames(run *R, quire_reader *r)
             break;
         }
         case QUIRE__FT_INDX:
+            /* an index before the current one belongs to an earlier
+             * checkpoint; the trailer names the current one [3.6] */
             seen_index = 1;
-            if (off != r->tr.index_offset) {
-                emit(R, QUIRE_E_FRAME, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame order",
-                     NULL, "an index frame the trailer does not point at");
-            }
             break;
         case QUIRE__FT_SEAL:
+            if (R->n_seals == R->cap_seals) {
+                size_t cap = R->cap_seals != 0 ? R->cap_seals * 2 : 16;
+                uint64_t *ns = (uint64_t *)quire__realloc(&R->v->a, R->seals,
+                                                          R->n_seals * sizeof *ns,
+                                                          cap * sizeof *ns);
+                if (ns == NULL) {
+                    emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "seal", NULL,
+                         "out of memory");
+                    return;
+                }
+                R->seals = ns;
+                R->cap_seals = cap;
+            }
+            R->seals[R->n_seals++] = off;
             break;
         case QUIRE__FT_TRLR:
             /* an earlier trailer was superseded by frames appended after it
@@ -468,6 +484,131 @@ check_seal(run *R, quire_reader *r)
     }
 }
 
+
+/* ---- the checkpoint chain [11.3] ---- */
+
+typedef struct link {
+    uint64_t offset;      /* SEAL frame */
+    quire__statement st;
+    uint8_t digest[32];   /* of the statement bytes */
+    uint8_t root[32];     /* computed from the current index's first tree_size leaves */
+} link;
+
+static int
+cmp_link_size(const void *x, const void *y)
+{
+    const link *a = (const link *)x, *b = (const link *)y;
+    return a->st.tree_size < b->st.tree_size ? -1 : a->st.tree_size > b->st.tree_size;
+}
+
+static void
+check_chain(run *R, quire_reader *r)
+{
+    link *L;
+    size_t n = 0, i, j;
+    quire__merkle m;
+    uint64_t leaf = 0;
+    const quire__statement *cur;
+    uint8_t want[32];
+    uint64_t cur_off;
+    int have_want;
+    if (!r->has_seal || !(r->st.flags & QUIRE__STMT_F_PREV)) {
+        return;
+    }
+    L = (link *)quire__malloc(&R->v->a, (R->n_seals + 1) * sizeof *L);
+    if (L == NULL) {
+        emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "checkpoint chain", NULL,
+             "out of memory");
+        return;
+    }
+    /* decode every earlier seal's statement */
+    for (i = 0; i < R->n_seals; i++) {
+        quire__cur c;
+        quire__frame f;
+        const uint8_t *stmt;
+        size_t stmt_len, ns;
+        quire_diag d;
+        if (R->seals[i] >= r->seal_offset) {
+            continue;
+        }
+        if (quire__reader_frame_at(r, R->seals[i], r->len, &f, &d, -1, "seal frame") != 0) {
+            continue; /* reported by the frame walk */
+        }
+        quire__cur_init(&c, f.payload, f.len, R->seals[i] + QUIRE__FRAME_HEAD);
+        if (quire__seal_decode_head(&c, &stmt, &stmt_len, &L[n].st, &ns) != 0) {
+            emit(R, c.err, QUIRE_SEV_ERROR, c.err_off, (int64_t)R->seals[i], -1, c.err_what, NULL,
+                 "an earlier seal is malformed");
+            continue;
+        }
+        L[n].offset = R->seals[i];
+        L[n].st.comment = NULL; /* not needed, and points into the file */
+        if (quire__blake2b256(L[n].digest, stmt, stmt_len) != 0) {
+            continue;
+        }
+        n++;
+    }
+    /* the roots of the current index's prefixes, in one pass */
+    qsort(L, n, sizeof *L, cmp_link_size);
+    quire__merkle_init(&m);
+    for (i = 0; i < n; i++) {
+        while (leaf < L[i].st.tree_size && leaf < r->ix.n_articles) {
+            if (quire__merkle_add(&m, r->ix.articles + leaf * QUIRE__ARTICLE_ENTRY) != 0) {
+                break;
+            }
+            leaf++;
+        }
+        if (leaf == L[i].st.tree_size) {
+            quire__merkle_root(&m, L[i].root);
+        } else {
+            memset(L[i].root, 0, 32); /* larger than the archive: cannot match */
+        }
+    }
+    /* walk back from the latest statement */
+    cur = &r->st;
+    cur_off = r->seal_offset;
+    memcpy(want, r->st.prev, 32);
+    have_want = 1;
+    while (have_want) {
+        const link *p = NULL;
+        for (j = 0; j < n; j++) {
+            if (sodium_memcmp(L[j].digest, want, 32) == 0) {
+                p = &L[j];
+                break;
+            }
+        }
+        if (p == NULL) {
+            emit(R, QUIRE_E_CHAIN, QUIRE_SEV_ERROR, cur_off, (int64_t)cur_off, -1,
+                 "checkpoint chain", NULL,
+                 "checkpoint %llu names a previous checkpoint that is not in the file",
+                 (unsigned long long)cur->checkpoint);
+            break;
+        }
+        if (p->st.checkpoint + 1 != cur->checkpoint ||
+            memcmp(p->st.archive_id, cur->archive_id, 16) != 0 ||
+            p->st.tree_size > cur->tree_size) {
+            emit(R, QUIRE_E_CHAIN, QUIRE_SEV_ERROR, p->offset, (int64_t)p->offset, -1,
+                 "checkpoint chain", NULL,
+                 "checkpoint %llu does not precede checkpoint %llu of this archive",
+                 (unsigned long long)p->st.checkpoint, (unsigned long long)cur->checkpoint);
+            break;
+        }
+        if (sodium_memcmp(p->root, p->st.root, 32) != 0) {
+            /* the earlier checkpoint's articles were changed, removed or
+             * reordered since it was sealed: history rewritten */
+            emit(R, QUIRE_E_CHAIN, QUIRE_SEV_ERROR, p->offset, (int64_t)p->offset, -1,
+                 "checkpoint chain", NULL,
+                 "the first %llu articles no longer match checkpoint %llu's root",
+                 (unsigned long long)p->st.tree_size, (unsigned long long)p->st.checkpoint);
+            break;
+        }
+        cur = &p->st;
+        cur_off = p->offset;
+        have_want = (p->st.flags & QUIRE__STMT_F_PREV) != 0;
+        memcpy(want, p->st.prev, 32);
+    }
+    quire__free(&R->v->a, L);
+}
+
 /* ---- every record [6, 11.5] ---- */
 
 static void
@@ -546,8 +687,15 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
         return finish(R);
     }
     R->sum->articles = r->ix.n_articles;
+    if (r->torn_tail != 0) {
+        emit(R, QUIRE_E_TRUNCATED, QUIRE_SEV_WARNING, r->len, -1, -1, "torn tail", NULL,
+             "%llu bytes after the last complete checkpoint are not part of the archive (an "
+             "interrupted append?); the checkpoint before them is what is checked",
+             (unsigned long long)r->torn_tail);
+    }
     walk_frames(R, r);
     check_seal(R, r);
+    check_chain(R, r);
     if (!R->v->fast && !R->stop) {
         al.alloc = R->v->a.alloc;
         al.free = R->v->a.free;
@@ -593,6 +741,7 @@ run_common(quire_verifier *v, const char *path, const void *buf, size_t len, qui
         return e; /* not a finding about the archive */
     }
     e = verify_reader(&R, r, buf, len, e == 0, &d);
+    quire__free(&v->a, R.seals);
     quire_reader_free(r);
     return e;
 }

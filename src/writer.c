@@ -1,10 +1,11 @@
 /* writer.c - streaming archive writer (spec sections 2-8). */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,6 +58,13 @@ struct quire_writer {
         size_t name_len;
     } signers[16];
     size_t n_signers;
+
+    /* appending a checkpoint to an existing archive [3.6] */
+    int append;
+    int own_fd;             /* the writer opened fd and closes it */
+    uint64_t checkpoint;
+    int have_prev;
+    uint8_t prev[32];       /* digest of the previous statement */
 };
 
 #define BUF_MAX ((size_t)4 << 30)
@@ -117,6 +125,10 @@ quire_writer_free(quire_writer *w)
             close(w->fd);
         }
         unlink(w->tmp_path);
+    } else if (w->own_fd && w->fd >= 0) {
+        /* an unfinished append leaves a torn tail that readers ignore and
+         * the next append removes */
+        close(w->fd);
     }
     quire__free(&w->a, w->tmp_path);
     quire__free(&w->a, w->path);
@@ -301,6 +313,10 @@ emit(quire_writer *w, quire_diag *d)
 static int
 start(quire_writer *w, quire_diag *d)
 {
+    if (w->append) {
+        w->state = W_OPEN;
+        return 0;
+    }
     quire__header_encode(&w->out);
     if (w->dict != NULL) {
         size_t h;
@@ -670,7 +686,11 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     /* seal [11] */
     seal_at = w->offset;
     memcpy(st.archive_id, w->archive_id, 16);
-    st.checkpoint = 0;
+    st.checkpoint = w->checkpoint;
+    if (w->have_prev) {
+        st.flags |= QUIRE__STMT_F_PREV;
+        memcpy(st.prev, w->prev, 32);
+    }
     st.tree_size = w->n_articles;
     st.created = w->created;
     st.comment = (const uint8_t *)w->comment;
@@ -693,7 +713,7 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     t.dict_offset = w->dict_offset;
     t.seal_offset = seal_at;
     t.n_articles = w->n_articles;
-    t.checkpoint = 0;
+    t.checkpoint = w->checkpoint;
     t.self_offset = w->offset;
     head = quire__frame_begin(&w->out, QUIRE__FT_TRLR);
     quire__trailer_encode(&w->out, &t);
@@ -712,7 +732,104 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
         }
         quire__free(&w->a, w->tmp_path);
         w->tmp_path = NULL;
+    } else if (w->own_fd) {
+        int bad = fsync(w->fd) != 0;
+        bad |= close(w->fd) != 0;
+        w->fd = -1;
+        if (bad) {
+            return fail(w, d, QUIRE_E_IO, "close archive");
+        }
     }
     w->state = W_DONE;
     return QUIRE_OK;
+}
+
+/* see quire.h */
+int
+quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
+{
+    quire_reader *r = NULL;
+    quire_alloc al;
+    uint64_t i;
+    int e, fd;
+    if (w == NULL || path == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "writer");
+    }
+    if (w->state != W_NEW) {
+        return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "writer");
+    }
+    al.alloc = w->a.alloc;
+    al.free = w->a.free;
+    al.opaque = w->a.opaque;
+    /* one appender at a time: an exclusive lock held until finish or free */
+    fd = open(path, O_WRONLY);
+    if (fd < 0) {
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "open archive for append");
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "archive is locked by another append");
+    }
+    if ((e = quire_reader_new(&r, &al)) != 0) {
+        close(fd);
+        return QUIRE__FAIL(d, e, 0, -1, "reader");
+    }
+    if ((e = quire_reader_open_file(r, path, d)) != 0) {
+        quire_reader_free(r);
+        close(fd);
+        return e;
+    }
+    /* carry the archive over: its index tables, Merkle leaves, id,
+     * dictionary, and the statement the new checkpoint follows */
+    e = 0;
+    quire__put_bytes(&w->blocks, r->ix.blocks, (size_t)r->ix.n_blocks * QUIRE__BLOCK_ENTRY);
+    quire__put_bytes(&w->articles, r->ix.articles, (size_t)r->ix.n_articles * QUIRE__ARTICLE_ENTRY);
+    quire__put_bytes(&w->urls, r->ix.urls, (size_t)r->ix.n_urls * QUIRE__PAIR_ENTRY);
+    quire__put_bytes(&w->dates, r->ix.dates, (size_t)r->ix.n_dates * QUIRE__PAIR_ENTRY);
+    if (w->blocks.err || w->articles.err || w->urls.err || w->dates.err) {
+        e = QUIRE_E_NOMEM;
+    }
+    for (i = 0; i < r->ix.n_articles && e == 0; i++) {
+        e = quire__merkle_add(&w->tree, r->ix.articles + i * QUIRE__ARTICLE_ENTRY);
+    }
+    if (e == 0 && r->dict != NULL) {
+        if (w->dict != NULL &&
+            (w->dict_len != r->dict_len || memcmp(w->dict, r->dict, r->dict_len) != 0)) {
+            e = QUIRE_E_ARG; /* the dictionary of an archive is fixed */
+        } else if (w->dict == NULL) {
+            e = quire_writer_set_dictionary(w, r->dict, r->dict_len);
+        }
+        w->dict_offset = r->tr.dict_offset;
+    } else if (e == 0 && w->dict != NULL) {
+        e = QUIRE_E_ARG; /* blocks cannot use a dictionary the archive lacks */
+    }
+    if (e == 0 && r->has_seal) {
+        e = quire__blake2b256(w->prev, r->stmt, r->stmt_len);
+        w->have_prev = 1;
+    }
+    if (e != 0) {
+        quire_reader_free(r);
+        close(fd);
+        return QUIRE__FAIL(d, e, 0, -1, "append");
+    }
+    memcpy(w->archive_id, r->ix.archive_id, 16);
+    w->have_id = 1;
+    w->checkpoint = r->tr.checkpoint + 1;
+    w->n_articles = r->ix.n_articles;
+    w->n_blocks = r->ix.n_blocks;
+    w->offset = r->len; /* the end of the last complete checkpoint */
+    quire_reader_free(r);
+
+    /* a torn tail of an interrupted append was never part of a checkpoint:
+     * cut it off; nothing before it changes */
+    if (ftruncate(fd, (off_t)w->offset) != 0 || lseek(fd, 0, SEEK_END) != (off_t)w->offset) {
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_IO, w->offset, -1, "truncate torn tail");
+    }
+    w->fd = fd;
+    w->own_fd = 1;
+    w->append = 1;
+    w->fn = fd_write;
+    w->ctx = &w->fd;
+    return start(w, d);
 }

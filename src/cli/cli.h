@@ -53,6 +53,7 @@ int is_tty(FILE *f);
 int open_archive(const char *path, quire_reader **r);
 
 int cmd_pack(int argc, char **argv);
+int cmd_append(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -21,6 +21,7 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  pack      pack JSON Lines or text files into an archive\n"
+    "  append    add articles to an archive as a new checkpoint\n"
     "  ls        list the articles of an archive (optionally by date)\n"
     "  cat       write one article's body (or another part) to standard output\n"
     "  info      describe an archive\n"
@@ -412,6 +413,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "pack") == 0) {
         return cmd_pack(argc, argv);
+    }
+    if (strcmp(cmd, "append") == 0) {
+        return cmd_append(argc, argv);
     }
     if (strcmp(cmd, "ls") == 0) {
         return cmd_ls(argc, argv);

@@ -328,8 +328,42 @@ free_inputs(input_list *l)
     free(l->v);
 }
 
+static const char append_help[] =
+    "usage: quire append ARCHIVE [--from jsonl|text] [--block-size BYTES] [--level 0-9]\n"
+    "                    [--sign SECFILE [--role ROLE]] [--publisher-key SECFILE]\n"
+    "                    [--comment TEXT] [--time now|DATE|SECONDS] [-q] INPUT...\n"
+    "\n"
+    "Add articles to ARCHIVE as a new checkpoint. New blocks, a new index, a new\n"
+    "seal and a new trailer are written after the existing bytes, none of which\n"
+    "change. The new seal commits to the previous one (its digest and checkpoint\n"
+    "number) and to the new Merkle root; 'quire verify' checks the whole chain.\n"
+    "The cost grows with the new articles and the index, not with the file.\n"
+    "\n"
+    "If an earlier append was interrupted, the archive ends with a torn tail\n"
+    "after its last complete checkpoint; readers ignore it and append cuts it\n"
+    "off first. An append killed at any moment leaves the archive as it was.\n"
+    "\n"
+    "Inputs and options are those of 'quire pack' (see quire pack --help).\n"
+    "\n"
+    "Exit status: 0 all appended, 1 some inputs or lines skipped, 2 usage or I/O\n"
+    "error (the archive keeps its last complete checkpoint).\n";
+
+static int pack_or_append(int argc, char **argv, int append);
+
 int
 cmd_pack(int argc, char **argv)
+{
+    return pack_or_append(argc, argv, 0);
+}
+
+int
+cmd_append(int argc, char **argv)
+{
+    return pack_or_append(argc, argv, 1);
+}
+
+static int
+pack_or_append(int argc, char **argv, int append)
 {
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},  {"from", required_argument, NULL, 'f'},
@@ -390,8 +424,22 @@ cmd_pack(int argc, char **argv)
             }
             break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(pack_help, stdout); return EXIT_VALID;
-        default: fputs(pack_help, stderr); return EXIT_USAGE;
+        case 'h': fputs(append ? append_help : pack_help, stdout); return EXIT_VALID;
+        default: fputs(append ? append_help : pack_help, stderr); return EXIT_USAGE;
+        }
+    }
+    if (append) {
+        if (out != NULL || idstr != NULL) {
+            fprintf(stderr, "%s: append: -o and --archive-id do not apply to append\n", prog);
+            return EXIT_USAGE;
+        }
+        if (optind < argc) {
+            out = argv[optind++];
+        }
+        if (out == NULL || optind >= argc) {
+            fprintf(stderr, "%s: append: give ARCHIVE and at least one INPUT\n\n%s", prog,
+                    append_help);
+            return EXIT_USAGE;
         }
     }
     if (out == NULL || optind >= argc) {
@@ -428,6 +476,10 @@ cmd_pack(int argc, char **argv)
         return EXIT_USAGE;
     }
     to_stdout = strcmp(out, "-") == 0;
+    if (append && to_stdout) {
+        fprintf(stderr, "%s: append: ARCHIVE must be a file\n", prog);
+        return EXIT_USAGE;
+    }
     if (to_stdout && is_tty(stdout)) {
         fprintf(stderr, "%s: pack: refusing to write an archive to a terminal\n", prog);
         return EXIT_USAGE;
@@ -488,7 +540,9 @@ cmd_pack(int argc, char **argv)
     s.progress = !quiet && is_tty(stderr);
     memset(&d, 0, sizeof d);
     errno = 0;
-    if (to_stdout) {
+    if (append) {
+        e = quire_writer_open_append(s.w, out, &d);
+    } else if (to_stdout) {
         e = quire_writer_open_fd(s.w, STDOUT_FILENO, &d);
     } else if (inputs.out_exists && !S_ISREG(ost.st_mode)) {
         /* a FIFO or a device is written in place, never replaced */
@@ -550,7 +604,8 @@ cmd_pack(int argc, char **argv)
     if (!quiet) {
         struct stat st;
         long long size = (!to_stdout && stat(out, &st) == 0) ? (long long)st.st_size : -1;
-        fprintf(stderr, "%s: packed %llu article%s", prog, (unsigned long long)s.packed,
+        fprintf(stderr, "%s: %s %llu article%s", prog, append ? "appended" : "packed",
+                (unsigned long long)s.packed,
                 s.packed == 1 ? "" : "s");
         if (s.skipped != 0) {
             fprintf(stderr, ", skipped %llu", (unsigned long long)s.skipped);
