@@ -268,6 +268,14 @@ void quire__seal_put_sig(quire__buf *b, uint8_t role, const uint8_t *name, size_
 int quire__seal_decode_head(quire__cur *c, const uint8_t **stmt, size_t *stmt_len,
                             quire__statement *st, size_t *n_sigs);
 int quire__seal_next_sig(quire__cur *c, quire__sigentry *e);
+/* After the signatures of a statement with a previous checkpoint: the
+ * previous tree size and the RFC 9162 consistency proof from it (u64, u8
+ * count <= 64, count x 32 bytes) [11.3]; nothing may follow. */
+#define QUIRE__CONSISTENCY_MAX 64
+void quire__seal_put_consistency(quire__buf *b, uint64_t prev_size, const uint8_t *path,
+                                 size_t n_path);
+int quire__seal_decode_tail(quire__cur *c, const quire__statement *st, uint64_t *prev_size,
+                            const uint8_t **path, size_t *n_path);
 
 /* Fuzzing builds ignore checksum results (spec: never in a release). */
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION

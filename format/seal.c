@@ -211,3 +211,45 @@ quire__seal_next_sig(quire__cur *c, quire__sigentry *e)
     e->sig = quire__get_bytes(c, 64, "signature");
     return c->err;
 }
+
+void
+quire__seal_put_consistency(quire__buf *b, uint64_t prev_size, const uint8_t *path, size_t n_path)
+{
+    quire__put_u64(b, prev_size);
+    quire__put_u8(b, (uint8_t)n_path);
+    quire__put_bytes(b, path, n_path * 32);
+}
+
+int
+quire__seal_decode_tail(quire__cur *c, const quire__statement *st, uint64_t *prev_size,
+                        const uint8_t **path, size_t *n_path)
+{
+    size_t at;
+    uint8_t n;
+    *prev_size = 0;
+    *path = NULL;
+    *n_path = 0;
+    if ((st->flags & QUIRE__STMT_F_PREV) != 0) {
+        *prev_size = quire__get_u64(c, "consistency previous size");
+        at = c->off;
+        n = quire__get_u8(c, "consistency proof length");
+        if (c->err != 0) {
+            return c->err;
+        }
+        if (*prev_size > st->tree_size) {
+            return fail_at(c, at - 8, QUIRE_E_SEAL, "consistency previous size");
+        }
+        if (n > QUIRE__CONSISTENCY_MAX) {
+            return fail_at(c, at, QUIRE_E_LIMIT, "consistency proof length");
+        }
+        *path = quire__get_bytes(c, (size_t)n * 32, "consistency proof");
+        *n_path = n;
+        if (c->err != 0) {
+            return c->err;
+        }
+    }
+    if (quire__cur_left(c) != 0) {
+        return quire__cur_fail(c, QUIRE_E_TRAILING, "seal");
+    }
+    return 0;
+}

@@ -91,6 +91,7 @@ quire_cosign_file(const char *path, const quire_seckey *sk, int role, const char
     }
     quire__seal_put_sig(&out, (uint8_t)role, (const uint8_t *)role_name, n, pk.key_id, pk.pk,
                         sig);
+    quire__put_bytes(&out, r->tail, r->tail_len); /* the consistency proof, unchanged */
     quire__frame_end(&out, head);
 
     /* a new trailer: the same index, the new seal */

@@ -153,6 +153,12 @@ struct quire_reader {
     size_t sigs_len;
     size_t n_sigs;
 
+    const uint8_t *tail; /* consistency section after the signatures [11.3] */
+    size_t tail_len;
+    uint64_t prev_size;
+    const uint8_t *cpath;
+    size_t n_cpath;
+
     uint64_t torn_tail; /* bytes after the last complete trailer, ignored */
 };
 

@@ -289,8 +289,9 @@ open_indexed(quire_reader *r, quire_diag *d)
                 }
             }
             r->sigs_len = (size_t)(c.buf + c.off - r->sigs);
-            if (quire__cur_left(&c) != 0) {
-                quire__cur_fail(&c, QUIRE_E_TRAILING, "seal");
+            r->tail = c.buf + c.off;
+            r->tail_len = quire__cur_left(&c);
+            if (quire__seal_decode_tail(&c, &r->st, &r->prev_size, &r->cpath, &r->n_cpath) != 0) {
                 return quire__fail_cur(d, &c, -1);
             }
             r->has_seal = 1;

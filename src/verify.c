@@ -490,6 +490,9 @@ check_seal(run *R, quire_reader *r)
 typedef struct link {
     uint64_t offset;      /* SEAL frame */
     quire__statement st;
+    uint64_t prev_size;   /* its stored consistency proof [11.3] */
+    const uint8_t *cpath;
+    size_t n_cpath;
     uint8_t digest[32];   /* of the statement bytes */
     uint8_t root[32];     /* computed from the current index's first tree_size leaves */
 } link;
@@ -510,7 +513,9 @@ check_chain(run *R, quire_reader *r)
     uint64_t leaf = 0;
     const quire__statement *cur;
     uint8_t want[32];
-    uint64_t cur_off;
+    uint64_t cur_off, cur_prev_size;
+    const uint8_t *cur_path;
+    size_t cur_n_path;
     int have_want;
     if (!r->has_seal || !(r->st.flags & QUIRE__STMT_F_PREV)) {
         return;
@@ -540,6 +545,18 @@ check_chain(run *R, quire_reader *r)
                  "an earlier seal is malformed");
             continue;
         }
+        {
+            size_t k;
+            quire__sigentry se;
+            for (k = 0; k < ns && quire__seal_next_sig(&c, &se) == 0; k++) {
+            }
+            if (k != ns || quire__seal_decode_tail(&c, &L[n].st, &L[n].prev_size, &L[n].cpath,
+                                                   &L[n].n_cpath) != 0) {
+                emit(R, c.err != 0 ? c.err : QUIRE_E_SEAL, QUIRE_SEV_ERROR, c.err_off,
+                     (int64_t)R->seals[i], -1, "seal", NULL, "an earlier seal is malformed");
+                continue;
+            }
+        }
         L[n].offset = R->seals[i];
         L[n].st.comment = NULL; /* not needed, and points into the file */
         if (quire__blake2b256(L[n].digest, stmt, stmt_len) != 0) {
@@ -566,6 +583,9 @@ check_chain(run *R, quire_reader *r)
     /* walk back from the latest statement */
     cur = &r->st;
     cur_off = r->seal_offset;
+    cur_prev_size = r->prev_size;
+    cur_path = r->cpath;
+    cur_n_path = r->n_cpath;
     memcpy(want, r->st.prev, 32);
     have_want = 1;
     while (have_want) {
@@ -601,8 +621,22 @@ check_chain(run *R, quire_reader *r)
                  (unsigned long long)p->st.tree_size, (unsigned long long)p->st.checkpoint);
             break;
         }
+        /* the stored consistency proof agrees with both roots [11.3] */
+        if (cur_prev_size != p->st.tree_size ||
+            (p->st.tree_size > 0 &&
+             quire__merkle_consistency_verify(p->st.tree_size, cur->tree_size, p->st.root,
+                                              cur->root, cur_path, cur_n_path) != 0)) {
+            emit(R, QUIRE_E_CHAIN, QUIRE_SEV_ERROR, cur_off, (int64_t)cur_off, -1,
+                 "consistency proof", NULL,
+                 "checkpoint %llu's consistency proof from checkpoint %llu does not verify",
+                 (unsigned long long)cur->checkpoint, (unsigned long long)p->st.checkpoint);
+            break;
+        }
         cur = &p->st;
         cur_off = p->offset;
+        cur_prev_size = p->prev_size;
+        cur_path = p->cpath;
+        cur_n_path = p->n_cpath;
         have_want = (p->st.flags & QUIRE__STMT_F_PREV) != 0;
         memcpy(want, p->st.prev, 32);
     }

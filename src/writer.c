@@ -65,6 +65,7 @@ struct quire_writer {
     uint64_t checkpoint;
     int have_prev;
     uint8_t prev[32];       /* digest of the previous statement */
+    uint64_t prev_size;     /* its tree size */
 };
 
 #define BUF_MAX ((size_t)4 << 30)
@@ -590,6 +591,17 @@ put_seal(quire_writer *w, const quire__statement *st)
         quire__seal_put_sig(&w->out, g->role, (const uint8_t *)g->name, g->name_len, pk.key_id,
                             pk.pk, sig);
     }
+    if (e == 0 && (st->flags & QUIRE__STMT_F_PREV) != 0) {
+        /* the consistency proof from the previous checkpoint [11.3] */
+        uint8_t path[QUIRE__CONSISTENCY_MAX][32];
+        size_t n_path = 0;
+        if (w->prev_size > 0 && w->prev_size < w->n_articles) {
+            e = quire__merkle_consistency_path(w->articles.p, QUIRE__ARTICLE_ENTRY, w->n_articles,
+                                               w->prev_size, path, QUIRE__CONSISTENCY_MAX,
+                                               &n_path);
+        }
+        quire__seal_put_consistency(&w->out, w->prev_size, &path[0][0], n_path);
+    }
     quire__frame_end(&w->out, head);
     if (e == 0) {
         e = stmt.err != 0 ? stmt.err : w->out.err;
@@ -806,6 +818,7 @@ quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
     if (e == 0 && r->has_seal) {
         e = quire__blake2b256(w->prev, r->stmt, r->stmt_len);
         w->have_prev = 1;
+        w->prev_size = r->st.tree_size;
     }
     if (e != 0) {
         quire_reader_free(r);
