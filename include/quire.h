@@ -338,6 +338,9 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
 
 #define QUIRE_OPT_BLOCK_SIZE 1 /* target uncompressed block bytes: default 262144 */
 #define QUIRE_OPT_LEVEL 2      /* zlib level 0..9: default 6 (0 writes stored blocks) */
+#define QUIRE_OPT_THREADS 3    /* blocks compressed in parallel, 1..64: default 1. The
+                                  output is the same bytes for every value. With more
+                                  than one, a custom allocator must be thread-safe. */
 
 QUIRE_API int quire_writer_new(quire_writer **out, const quire_alloc *alloc);
 /* Frees w. A writer not finished is abandoned: a file opened with
@@ -574,6 +577,247 @@ QUIRE_API QUIRE_NODISCARD int quire_article_check_publisher(quire_article *a,
  * verification; signing twice with one key in one role is QUIRE_E_ARG. */
 QUIRE_API QUIRE_NODISCARD int quire_cosign_file(const char *path, const quire_seckey *sk,
                                                 int role, const char *role_name, quire_diag *d);
+
+/* ======================================================================
+ * Proofs (spec/PROOF.md)
+ *
+ * A proof file stands alone: one article's canonical record, its Merkle
+ * inclusion path (RFC 9162 2.1.3) to the root of a checkpoint, that
+ * checkpoint's SEAL payload (statement and signatures, exactly as stored in
+ * the archive), and optionally a consistency path (RFC 9162 2.1.4) showing
+ * that an earlier tree of the same archive is a prefix of this one. It is
+ * checked with a public key only: no archive, no zlib.
+ * ====================================================================== */
+#define QUIRE_PROOF_MAGIC_LEN 10
+
+/* What a verified (or rejected) proof says. Filled as far as the proof was
+ * read, zeroed first. */
+typedef struct quire_proof_info {
+    int valid;                 /* 1 if the call returned QUIRE_OK */
+    uint8_t archive_id[16];
+    uint64_t article;          /* the article's number: its leaf index */
+    uint8_t digest[32];        /* record digest, computed from the record */
+    size_t record_len;         /* bytes of the canonical record */
+    size_t path_len;           /* hashes in the inclusion path */
+    uint64_t checkpoint;       /* the statement's checkpoint number */
+    uint64_t tree_size;        /* the statement's tree size */
+    uint8_t root[32];          /* the statement's Merkle root */
+    int64_t created;           /* the statement's time, 0 if not stated */
+    int has_consistency;       /* 1 if the proof carries a consistency path */
+    uint64_t consistency_from; /* its old tree size */
+    size_t consistency_len;    /* its hashes */
+    int old_root_known;        /* 1 if the old tree's root follows from the path alone */
+    uint8_t old_root[32];      /* that root (an old size that is not a power of two) */
+    size_t signatures, valid_signatures, trusted_signatures;
+    uint64_t errors, warnings;
+} quire_proof_info;
+
+/* 1 if buf[0..len) starts with the proof magic, else 0. */
+QUIRE_API int quire_proof_is(const void *buf, size_t len);
+
+/* Writes a proof for article n of an opened archive (indexed mode, with a
+ * seal): the record, read with its digest checked against the index, the
+ * inclusion path built from the index's record digests, and the latest
+ * seal's payload. consistency_from, when not 0, adds a consistency path from
+ * the tree of that size (1 .. tree size) to the sealed tree. Before
+ * returning, the proof is checked against the sealed root.
+ * *out is allocated with malloc (the caller frees it), *len its size; both
+ * are NULL/0 on failure. Returns QUIRE_OK; QUIRE_E_NOTFOUND for n out of
+ * range; QUIRE_E_ARG for a consistency_from over the tree size;
+ * QUIRE_E_UNSIGNED for an archive without a seal; QUIRE_E_STATEMENT,
+ * QUIRE_E_ARCHIVE_ID or QUIRE_E_ROOT when the seal does not describe the
+ * index; QUIRE_E_LIMIT for a record over 64 MiB; any error of
+ * quire_reader_get. Work: O(tree size) hashes. */
+QUIRE_API QUIRE_NODISCARD int quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from,
+                                          uint8_t **out, size_t *len, quire_diag *d);
+
+/* Verifies a proof. QUIRE_OK when: the file parses (every size against the
+ * bytes left and the limits of spec/PROOF.md, CRC-32), the record is a
+ * well-formed record, its digest hashed as a leaf and the inclusion path
+ * lead to the statement's root, the article is inside the statement's tree
+ * size, the statement's archive id is the proof's, every signature
+ * verifies, any consistency path fits (old size, tree size) and leads to
+ * the root, and, when kr holds keys, at least one valid signature is by a
+ * trusted key in a role it is trusted for (signature checks as
+ * quire_verifier: Ed25519 over quire's seal message). Without keys (kr NULL
+ * or empty) integrity is checked and valid signatures count as untrusted.
+ * a (may be NULL) receives the article only on QUIRE_OK, and is left empty
+ * otherwise; info (may be NULL) is filled either way.
+ * Returns QUIRE_OK or the first error: QUIRE_E_TRUNCATED, QUIRE_E_MAGIC,
+ * QUIRE_E_VERSION, QUIRE_E_RESERVED, QUIRE_E_LIMIT, QUIRE_E_TRAILING,
+ * QUIRE_E_CRC, QUIRE_E_SEAL, a record error (QUIRE_E_RECORD,
+ * QUIRE_E_FIELD, QUIRE_E_UTF8, ...), QUIRE_E_STATEMENT (article outside
+ * the tree), QUIRE_E_ARCHIVE_ID, QUIRE_E_ROOT, QUIRE_E_CHAIN (consistency
+ * path), QUIRE_E_SIG, QUIRE_E_UNTRUSTED. Untrusted input: never reads
+ * outside buf[0..len); memory O(len). */
+QUIRE_API QUIRE_NODISCARD int quire_proof_verify(const void *buf, size_t len,
+                                                 const quire_keyring *kr, quire_article *a,
+                                                 quire_proof_info *info, quire_diag *d);
+
+/* The same, reporting every finding (not only the first) through fn as
+ * quire_verifier does (fn may be NULL): errors, warnings (untrusted
+ * signatures) and information (each signature, the consistency path).
+ * Offsets are offsets in buf. fn has the type quire_finding_fn (see
+ * "Verification" below). */
+struct quire_finding;
+QUIRE_API QUIRE_NODISCARD int
+quire_proof_verify_report(const void *buf, size_t len, const quire_keyring *kr, quire_article *a,
+                          int (*fn)(void *ctx, const struct quire_finding *f), void *ctx,
+                          quire_proof_info *info, quire_diag *d);
+
+/* Checks that later's checkpoint extends old's: both proofs pass
+ * quire_proof_verify without keys (integrity and signature validity; check
+ * trust separately), they name the same archive, later's tree is not
+ * smaller, and either the trees have the same size and root, or later
+ * carries a consistency path from exactly old's tree size that leads from
+ * old's root to later's root. Returns QUIRE_OK; QUIRE_E_ARCHIVE_ID for
+ * proofs of different archives; QUIRE_E_CHAIN when later does not extend
+ * old; any error of quire_proof_verify for either proof (d->offset is then
+ * an offset in that proof, d->what names which one). */
+QUIRE_API QUIRE_NODISCARD int quire_proof_check_later(const void *old, size_t old_len,
+                                                      const void *later, size_t later_len,
+                                                      quire_diag *d);
+
+/* ======================================================================
+ * Salvage (spec/FORMAT.md, "Salvage (informative)")
+ *
+ * Recovers every intact article of a damaged archive (truncated, bit-rotted,
+ * with bytes inserted or overwritten, with its header, index or trailer
+ * destroyed) into a new archive, and names every article it could not
+ * recover.
+ *
+ * The input is scanned frame by frame from the file header (from offset 0
+ * if the header is damaged); after a damaged frame the scan resynchronizes
+ * at the next position holding a frame of a known type with a matching
+ * CRC-32. Then:
+ *  - every intact DICT frame is a candidate preset dictionary;
+ *  - every intact INDX frame is inflated and decoded; the one covering the
+ *    most articles (the last on a tie) is "the index";
+ *  - every intact BLOK frame is inflated and split into records. Its
+ *    articles are numbered by the index's block table when the index has a
+ *    block at the frame's offset, else by the block header. A record is
+ *    intact when it decodes (spec 5), its publisher signature (if any)
+ *    verifies, and, when the index covers its number, its BLAKE2b-256
+ *    digest equals the index's. Intact records are added to the output
+ *    writer in article order, byte for byte (their digests do not change);
+ *    a second copy of an article already recovered is skipped;
+ *  - an article is lost when no intact record of it was found. The index
+ *    names lost articles one by one (with their digests); beyond it, lost
+ *    articles are named by range, from intact block headers, from the
+ *    headers of damaged BLOK frames (unverified), and from gaps in the
+ *    numbering. The article count is the largest of the index's, the last
+ *    intact trailer's and seal statement's, and the highest article number
+ *    seen; it is "known" when an index, trailer or seal states it and no
+ *    damage after that frame can hide more articles.
+ *
+ * The output's checkpoint comment records what was done, as compact JSON:
+ *   {"salvaged_from":NAME,"source_bytes":N,"recovered":K,"lost":L,
+ *    "total_known":BOOL,"verified":V,"last_verified_root":HEX|null,
+ *    "lost_ranges":[[FIRST,LAST],...]}
+ * where V counts recovered articles checked against an index digest and
+ * last_verified_root is the root of the last intact SEAL frame whose
+ * statement's root and tree size equal the Merkle root and article count
+ * computed from an intact index (signatures are not checked: that needs
+ * keys, see quire verify). lost_ranges lists the lost articles (original
+ * numbers) when the comment stays within 1024 bytes; otherwise it is
+ * replaced by "lost_ranges":"omitted" and the list is in the report only.
+ *
+ * Recovered articles get new numbers 0, 1, 2, ... in the output; the
+ * QUIRE_SALVAGE_RECOVERED items map original numbers to output numbers.
+ * ====================================================================== */
+typedef struct quire_salvager quire_salvager;
+
+#define QUIRE_SALVAGE_DAMAGE 1    /* a damaged byte range of the input */
+#define QUIRE_SALVAGE_RECOVERED 2 /* articles recovered (a run of consecutive numbers) */
+#define QUIRE_SALVAGE_LOST 3      /* articles that could not be recovered */
+#define QUIRE_SALVAGE_NOTE 4      /* information: a frame skipped, an unknown count, ... */
+
+/* One item of a salvage report; pointers are valid during the callback. */
+typedef struct quire_salvage_item {
+    int kind;             /* QUIRE_SALVAGE_* */
+    int code;             /* QUIRE_E_* reason (QUIRE_OK for RECOVERED) */
+    uint64_t article;     /* RECOVERED, LOST: first article, original numbering */
+    uint64_t count;       /* RECOVERED, LOST: number of articles (>= 1) */
+    uint64_t out_article; /* RECOVERED: output number of the first one */
+    uint64_t offset;      /* input offset: the damaged range, or the block
+                             frame concerned (LOST: 0 when none is known) */
+    uint64_t length;      /* DAMAGE: bytes in the range, else 0 */
+    const uint8_t *digest; /* LOST, with an index: the record digest it lists
+                              (count is then 1), else NULL */
+    const char *url;      /* LOST: URL read from a copy that failed its check
+                             (unverified), else NULL (unknown) */
+    size_t url_len;
+    int numbers_verified; /* LOST: 1 if the article numbers come from an intact
+                             index, block header or trailer; 0 if from the
+                             header of a damaged frame */
+    const char *what;     /* static: the check that failed, or what was found */
+    const char *message;  /* human-readable detail, never NULL */
+} quire_salvage_item;
+
+/* Receives each item; returns 0 to go on, non-zero to receive no more
+ * items (the salvage itself goes on). */
+typedef int (*quire_salvage_fn)(void *ctx, const quire_salvage_item *item);
+
+typedef struct quire_salvage_report {
+    uint64_t source_bytes;   /* input size */
+    int header_ok;           /* the file header was intact */
+    uint64_t frames;         /* intact frames found */
+    uint64_t damaged_ranges, damaged_bytes;
+    uint64_t blocks;         /* intact BLOK frames */
+    uint64_t indexes;        /* intact, decodable INDX frames */
+    uint64_t seals;          /* intact, decodable SEAL frames */
+    int has_index;           /* an intact index was used */
+    uint64_t index_offset;   /* its INDX frame offset */
+    uint64_t index_articles; /* articles it lists */
+    uint64_t recovered;      /* articles written to the output */
+    uint64_t verified;       /* of them, checked against an index digest */
+    uint64_t lost;           /* articles named lost: total - recovered */
+    uint64_t total;          /* articles known to have existed */
+    int total_known;         /* 1 if total is the archive's stated count */
+    int truncated;           /* the input ends inside a damaged range */
+    int has_verified_root;   /* last_verified_root below is set */
+    uint8_t verified_root[32];
+    uint64_t verified_tree_size, verified_checkpoint, verified_seal_offset;
+    int scan_budget_spent;   /* resynchronization stopped early (bounded work) */
+    int lost_in_comment;     /* the comment lists the lost ranges */
+    char comment[1025];      /* the checkpoint comment set on the output, NUL-terminated */
+    size_t comment_len;
+} quire_salvage_report;
+
+QUIRE_API int quire_salvager_new(quire_salvager **out, const quire_alloc *alloc);
+QUIRE_API void quire_salvager_free(quire_salvager *s);
+/* Limits applied to the damaged input (QUIRE_LIMIT_*), as for a reader. */
+QUIRE_API int quire_salvager_set_limit(quire_salvager *s, int which, uint64_t value);
+
+/* Salvages damaged[0..len) into out, a writer the caller has opened (and
+ * configured: signers, block size, level) and finishes after this call
+ * returns QUIRE_OK. source_name (UTF-8, may be NULL) is recorded as
+ * "salvaged_from" (at most 256 bytes of it). Items go to fn (may be NULL)
+ * as they are found: DAMAGE items first, in file order, then RECOVERED
+ * runs, then LOST items and NOTEs in article order. rep (may be NULL)
+ * receives the summary.
+ *
+ * This calls quire_writer_set_checkpoint(out, 0, rep->comment, ...): to
+ * state a checkpoint time, call quire_writer_set_checkpoint(out, time,
+ * rep->comment, rep->comment_len) again before quire_writer_finish.
+ *
+ * Returns QUIRE_OK when the salvage ran, whatever it recovered (see rep:
+ * lost == 0 && total_known means nothing was lost); QUIRE_E_ARG,
+ * QUIRE_E_BADSTATE (out not open), QUIRE_E_NOMEM, or the writer's error
+ * (e.g. QUIRE_E_IO) otherwise, with d filled; out is then unusable.
+ * Damaged input never causes an error return. Untrusted input: never
+ * reads outside damaged[0..len); work is bounded (resynchronization
+ * checksums at most about 8 x len bytes). */
+QUIRE_API QUIRE_NODISCARD int quire_salvager_run(quire_salvager *s, const void *damaged,
+                                                 size_t len, const char *source_name,
+                                                 quire_writer *out, quire_salvage_fn fn,
+                                                 void *ctx, quire_salvage_report *rep,
+                                                 quire_diag *d);
+/* The same with a salvager made for the call (malloc, default limits). */
+QUIRE_API QUIRE_NODISCARD int quire_salvage(const void *damaged, size_t len,
+                                            const char *source_name, quire_writer *out,
+                                            quire_salvage_fn fn, void *ctx,
+                                            quire_salvage_report *rep, quire_diag *d);
 
 /* ======================================================================
  * Verification (spec/REPORT.md)

@@ -1,6 +1,7 @@
 /* writer.c - streaming archive writer (spec sections 2-8). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include "../format/utf8.h"
 
 enum { W_NEW, W_OPEN, W_DONE, W_FAILED };
+
+#define QUIRE__MAX_THREADS 64
 
 struct quire_writer {
     quire__allocator a;
@@ -35,6 +38,23 @@ struct quire_writer {
     quire__buf raw;  /* uncompressed records of the current block */
     uint32_t raw_records;
     uint64_t raw_first;
+    /* blocks sealed but not yet written: compressed in parallel, written in
+     * order, so the bytes never depend on the thread count */
+    int threads;
+    struct pend {
+        quire__buf raw, z;
+        uint32_t n_records;
+        uint64_t first;
+        int e;
+        const struct quire_writer *w;
+    } pend_store[2][QUIRE__MAX_THREADS];
+    struct pend *pend; /* the batch being filled */
+    size_t n_pend;
+    struct pend *fly;  /* the batch being compressed by threads */
+    size_t n_fly;
+    pthread_t tid[QUIRE__MAX_THREADS];
+    int started[QUIRE__MAX_THREADS];
+    uint64_t blocks_made; /* blocks sealed so far, written or pending */
     quire__buf out;  /* frame being assembled */
 
     quire__buf blocks;   /* index block table */
@@ -98,6 +118,18 @@ quire_writer_new(quire_writer **out, const quire_alloc *alloc)
     quire__buf_init(&w->urls, &w->a, BUF_MAX);
     quire__buf_init(&w->dates, &w->a, BUF_MAX);
     quire__merkle_init(&w->tree);
+    w->threads = 1;
+    {
+        size_t i, k;
+        for (k = 0; k < 2; k++) {
+            for (i = 0; i < QUIRE__MAX_THREADS; i++) {
+                quire__buf_init(&w->pend_store[k][i].raw, &w->a, BUF_MAX);
+                quire__buf_init(&w->pend_store[k][i].z, &w->a, BUF_MAX);
+            }
+        }
+        w->pend = w->pend_store[0];
+        w->fly = w->pend_store[1];
+    }
     *out = w;
     return QUIRE_OK;
 }
@@ -134,6 +166,21 @@ quire_writer_free(quire_writer *w)
     quire__free(&w->a, w->tmp_path);
     quire__free(&w->a, w->path);
     quire__free(&w->a, w->dict);
+    {
+        size_t i, k;
+        /* threads still compressing a batch must end before their buffers go */
+        for (i = 0; i < w->n_fly; i++) {
+            if (w->started[i]) {
+                pthread_join(w->tid[i], NULL);
+            }
+        }
+        for (k = 0; k < 2; k++) {
+            for (i = 0; i < QUIRE__MAX_THREADS; i++) {
+                quire__buf_free(&w->pend_store[k][i].raw);
+                quire__buf_free(&w->pend_store[k][i].z);
+            }
+        }
+    }
     quire__buf_free(&w->raw);
     quire__buf_free(&w->out);
     quire__buf_free(&w->blocks);
@@ -162,6 +209,12 @@ quire_writer_set_option(quire_writer *w, int option, int64_t value)
             return QUIRE_E_ARG;
         }
         w->level = (int)value;
+        return QUIRE_OK;
+    case QUIRE_OPT_THREADS:
+        if (value < 1 || value > QUIRE__MAX_THREADS) {
+            return QUIRE_E_ARG;
+        }
+        w->threads = (int)value;
         return QUIRE_OK;
     default:
         return QUIRE_E_ARG;
@@ -403,31 +456,122 @@ quire_writer_open_file(quire_writer *w, const char *path, quire_diag *d)
 
 /* ---- blocks ---- */
 
+static int write_block(quire_writer *w, const struct pend *p, quire_diag *d);
+
+static void *
+compress_one(void *arg)
+{
+    struct pend *p = (struct pend *)arg;
+    const quire_writer *w = p->w;
+    quire__buf_reset(&p->z);
+    p->e = quire__deflate(&w->a, w->level, p->raw.p, p->raw.len,
+                          w->dict != NULL ? w->dict : NULL, w->dict_len, &p->z);
+    return NULL;
+}
+
+/* Waits for the batch in flight and writes its frames in order. */
+static int
+land(quire_writer *w, quire_diag *d)
+{
+    size_t i;
+    int e = 0;
+    for (i = 0; i < w->n_fly; i++) {
+        if (w->started[i]) {
+            pthread_join(w->tid[i], NULL);
+            w->started[i] = 0;
+        }
+    }
+    for (i = 0; i < w->n_fly && e == 0; i++) {
+        struct pend *p = &w->fly[i];
+        if (w->level != 0 && p->e != 0) {
+            e = fail(w, d, p->e, "compress block");
+        } else {
+            e = write_block(w, p, d);
+        }
+    }
+    w->n_fly = 0;
+    return e;
+}
+
+/* Hands the filled batch to threads (one block each) and returns while
+ * they compress: the caller goes on packing the next batch. With one
+ * thread, or when a thread cannot start, the block is compressed here.
+ * Blocks are written in order, so the bytes never depend on the thread
+ * count. */
+static int
+drain(quire_writer *w, quire_diag *d)
+{
+    struct pend *t;
+    size_t i;
+    int e;
+    if ((e = land(w, d)) != 0) {
+        return e;
+    }
+    t = w->fly;
+    w->fly = w->pend;
+    w->n_fly = w->n_pend;
+    w->pend = t;
+    w->n_pend = 0;
+    if (w->level == 0) {
+        return 0;
+    }
+    for (i = 0; i < w->n_fly; i++) {
+        w->fly[i].w = w;
+        w->started[i] = w->threads > 1 &&
+                        pthread_create(&w->tid[i], NULL, compress_one, &w->fly[i]) == 0;
+        if (!w->started[i]) {
+            compress_one(&w->fly[i]);
+        }
+    }
+    return 0;
+}
+
+/* Seals the current raw block: queued, and written once a batch of
+ * `threads` blocks is ready. */
 static int
 flush_block(quire_writer *w, quire_diag *d)
+{
+    struct pend *p;
+    quire__buf t;
+    if (w->raw_records == 0) {
+        return 0;
+    }
+    p = &w->pend[w->n_pend++];
+    t = p->raw;
+    p->raw = w->raw;
+    w->raw = t;
+    quire__buf_reset(&w->raw);
+    p->n_records = w->raw_records;
+    p->first = w->raw_first;
+    w->raw_records = 0;
+    w->blocks_made++;
+    if (w->n_pend >= (size_t)w->threads) {
+        return drain(w, d);
+    }
+    return 0;
+}
+
+static int
+write_block(quire_writer *w, const struct pend *p, quire_diag *d)
 {
     quire__block_head h;
     quire__iblock ib;
     size_t head, data_at;
     uint64_t frame_at = w->offset;
     int e;
-    if (w->raw_records == 0) {
-        return 0;
-    }
     memset(&h, 0, sizeof h);
     h.codec = w->level == 0 ? QUIRE__CODEC_STORED : QUIRE__CODEC_ZLIB;
     h.flags = (w->dict != NULL && w->level != 0) ? QUIRE__BLOCK_F_DICT : 0;
-    h.n_records = w->raw_records;
-    h.raw_size = (uint32_t)w->raw.len;
-    h.first_article = w->raw_first;
+    h.n_records = p->n_records;
+    h.raw_size = (uint32_t)p->raw.len;
+    h.first_article = p->first;
     head = quire__frame_begin(&w->out, QUIRE__FT_BLOK);
     quire__block_head_encode(&w->out, &h);
     data_at = w->out.len;
     if (h.codec == QUIRE__CODEC_STORED) {
-        quire__put_bytes(&w->out, w->raw.p, w->raw.len);
-    } else if ((e = quire__deflate(&w->a, w->level, w->raw.p, w->raw.len,
-                                   h.flags ? w->dict : NULL, w->dict_len, &w->out)) != 0) {
-        return fail(w, d, e, "compress block");
+        quire__put_bytes(&w->out, p->raw.p, p->raw.len);
+    } else {
+        quire__put_bytes(&w->out, p->z.p, p->z.len);
     }
     (void)data_at;
     quire__frame_end(&w->out, head);
@@ -450,8 +594,6 @@ flush_block(quire_writer *w, quire_diag *d)
         return e;
     }
     w->n_blocks++;
-    quire__buf_reset(&w->raw);
-    w->raw_records = 0;
     return 0;
 }
 
@@ -490,7 +632,7 @@ add_record(quire_writer *w, const uint8_t *rec, size_t len, const uint8_t digest
     }
     quire__put_u32(&w->raw, (uint32_t)len);
     quire__put_bytes(&w->raw, rec, len);
-    quire__index_put_article(&w->articles, digest, (uint32_t)w->n_blocks,
+    quire__index_put_article(&w->articles, digest, (uint32_t)w->blocks_made,
                              (uint32_t)(w->raw.len - len), (uint32_t)len);
     if (a != NULL && quire_article_find(a, QUIRE_F_URL, &f) == 0 && f.type == QUIRE_T_TEXT) {
         put_pair(&w->urls, quire__url_hash(f.value, f.value_len), w->n_articles);
@@ -627,7 +769,7 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     if (w->state != W_OPEN) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, w->offset, -1, "writer");
     }
-    if ((e = flush_block(w, d)) != 0) {
+    if ((e = flush_block(w, d)) != 0 || (e = drain(w, d)) != 0 || (e = land(w, d)) != 0) {
         return e;
     }
     /* checkpoint [11]: the root, and the archive id derived from it unless set */

@@ -50,6 +50,8 @@ static const char pack_help[] =
     "                         1970 (default: SOURCE_DATE_EPOCH if set, else not\n"
     "                         stated, which keeps the output deterministic)\n"
     "  --archive-id HEX       32 hex digits (default: derived from the content)\n"
+    "  -j, --threads N        blocks compressed in parallel (default: the number of\n"
+    "                         cores); the archive is the same bytes for every N\n"
     "  -q, --quiet            no progress or summary on standard error\n"
     "  -h, --help             this help\n"
     "\n"
@@ -373,7 +375,9 @@ pack_or_append(int argc, char **argv, int append)
         {"publisher-key", required_argument, NULL, 'P'},
         {"comment", required_argument, NULL, 'C'}, {"time", required_argument, NULL, 'T'},
         {"archive-id", required_argument, NULL, 'I'},
+        {"threads", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0}};
+    uint64_t threads = 0;
     const char *signfile = NULL, *rolestr = "archivist", *pubfile = NULL, *comment = NULL;
     const char *timestr = NULL, *idstr = NULL;
     quire_seckey *sign_sk = NULL, *pub_sk = NULL;
@@ -391,8 +395,14 @@ pack_or_append(int argc, char **argv, int append)
     int e;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:f:b:l:qhs:r:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:b:l:qhs:r:j:", opts, NULL)) != -1) {
         switch (c) {
+        case 'j':
+            if (parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 64) {
+                fprintf(stderr, "%s: pack: --threads must be 1..64\n", prog);
+                return EXIT_USAGE;
+            }
+            break;
         case 's': signfile = optarg; break;
         case 'r': rolestr = optarg; break;
         case 'P': pubfile = optarg; break;
@@ -527,8 +537,13 @@ pack_or_append(int argc, char **argv, int append)
             return EXIT_USAGE;
         }
     }
+    if (threads == 0) {
+        long nc = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = nc < 1 ? 1 : nc > 64 ? 64 : (uint64_t)nc;
+    }
     if ((have_block && quire_writer_set_option(s.w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0) ||
-        quire_writer_set_option(s.w, QUIRE_OPT_LEVEL, (int64_t)level) != 0) {
+        quire_writer_set_option(s.w, QUIRE_OPT_LEVEL, (int64_t)level) != 0 ||
+        quire_writer_set_option(s.w, QUIRE_OPT_THREADS, (int64_t)threads) != 0) {
         fprintf(stderr, "%s: pack: invalid block size or level\n", prog);
         quire_writer_free(s.w);
         quire_article_free(s.a);

@@ -1894,7 +1894,9 @@ test_writer_misuse(void **state)
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, 0), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, 9), 0);
     assert_int_equal(quire_writer_set_option(w, 0, 1), QUIRE_E_ARG);
-    assert_int_equal(quire_writer_set_option(w, 3, 1), QUIRE_E_ARG);
+    assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_THREADS, 0), QUIRE_E_ARG);
+    assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_THREADS, 65), QUIRE_E_ARG);
+    assert_int_equal(quire_writer_set_option(w, 99, 1), QUIRE_E_ARG);
     assert_int_equal(quire_writer_set_option(NULL, QUIRE_OPT_LEVEL, 1), QUIRE_E_ARG);
     assert_int_equal(quire_writer_set_dictionary(w, NULL, 5), QUIRE_E_ARG);
     assert_int_equal(quire_writer_set_dictionary(w, big, 0), QUIRE_E_ARG);
