@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# salvage.bats - quire salvage: truncated, corrupted and padded archives.
+#
+# The contract: every article whose block is intact is recovered with its
+# original digest, in order; every other one is named on stderr
+# ('quire: FILE: article N lost (...) [QUIRE_E_...]' or 'articles A..B lost');
+# OUT is always written and passes 'quire verify'; exit 0 only when nothing
+# was lost, 1 otherwise, 2 for usage and I/O errors.
+#
+# The Reuters corpus (../shared/corpus) is packed once per run; the block
+# layout is read from the archive's frames (tests/cli/salvage.bats: layout).
+
+# shellcheck disable=SC2154 # $stderr, $status, $output, $lines are set by bats' run
+load helper
+
+setup_file() {
+    R="$BATS_FILE_TMPDIR/reuters.qr"
+    export R
+    if [[ -f "$CORPUS/news/reuters21578-train.jsonl" ]]; then
+        "$QUIRE" pack -q -o "$R" "$CORPUS/news/reuters21578-train.jsonl"
+        "$QUIRE" ls --json "$R" >"$BATS_FILE_TMPDIR/reuters.ls"
+    fi
+}
+
+setup() {
+    common_setup
+}
+
+# Requires the packed Reuters archive (fails clearly without the corpus).
+require_reuters() {
+    require_corpus
+    [[ -f "$CORPUS/news/reuters21578-train.jsonl" ]] ||
+        fail "test corpus file not found: $CORPUS/news/reuters21578-train.jsonl"
+    [[ -s "$R" ]] || fail "packing $CORPUS/news/reuters21578-train.jsonl failed"
+}
+
+# layout ARCHIVE: one line per BLOK frame: offset end first_article n_records
+layout() {
+    python3 - "$1" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off = 16
+while off + 16 <= len(d):
+    t = d[off:off + 4]
+    n = struct.unpack("<I", d[off + 8:off + 12])[0]
+    if t == b"BLOK":
+        p = off + 12
+        print(off, off + n + 16, struct.unpack("<Q", d[p + 12:p + 20])[0],
+              struct.unpack("<I", d[p + 4:p + 8])[0])
+    off += n + 16
+EOF
+}
+
+# digests ARCHIVE: the record digests of 'quire ls --json', one per line.
+digests() {
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    print(json.loads(line)["digest"])' <"$1"
+}
+
+@test "salvage --help and usage errors" {
+    run q salvage --help
+    assert_success
+    assert_output --partial "usage: quire salvage DAMAGED -o OUT"
+    run --separate-stderr q salvage "$DATA/sample.jsonl"
+    assert_failure 2
+    [[ "$stderr" == *"-o OUT is required"* ]] || fail "stderr: $stderr"
+    pack_sample "$T/s.qr"
+    run --separate-stderr q salvage "$T/s.qr" -o "$T/s.qr"
+    assert_failure 2
+    run --separate-stderr q salvage "$T/missing.qr" -o "$T/o.qr"
+    assert_failure 2
+    [[ "$stderr" == *"No such file"* ]] || fail "stderr: $stderr"
+}
+
+@test "salvage of an intact archive recovers everything: exit 0, same digests, signed OUT" {
+    pack_sample "$T/s.qr"
+    run --separate-stderr q salvage "$T/s.qr" -o "$T/o.qr" -s "$DATA/keys/minisign-nopw.key"
+    assert_success
+    [[ "$stderr" == *"recovered 6 of 6 articles"* ]] || fail "stderr: $stderr"
+    q ls --json "$T/s.qr" >"$T/a.ls"
+    q ls --json "$T/o.qr" >"$T/b.ls"
+    assert_equal "$(digests "$T/b.ls")" "$(digests "$T/a.ls")"
+    run q verify -p "$DATA/keys/minisign-nopw.pub" "$T/o.qr"
+    assert_success
+}
+
+@test "Reuters cut at 10%, 50% and 90%: complete blocks recovered, the cut block named, OUT valid" {
+    require_reuters
+    local size pct cut want line off end first n k
+    size=$(file_size "$R")
+    digests "$BATS_FILE_TMPDIR/reuters.ls" >"$T/all.dg"
+    for pct in 10 50 90; do
+        cut=$((size * pct / 100))
+        head -c "$cut" "$R" >"$T/cut.qr"
+        # every article whose block ends before the cut must come back
+        want=0
+        line=""
+        while read -r off end first n; do
+            if ((end <= cut)); then
+                want=$((first + n))
+            elif ((off < cut)); then
+                line="$off $first $n"
+            fi
+        done < <(layout "$R")
+        run --separate-stderr q salvage "$T/cut.qr" -o "$T/out.qr"
+        assert_failure 1
+        [[ "$stderr" == *"recovered $want of "* ]] || fail "$pct%: expected $want recovered: $stderr"
+        # the block the cut goes through is named, article by article range
+        [[ -n "$line" ]] || fail "$pct%: the cut falls between blocks; pick another cut"
+        read -r off first n <<<"$line"
+        if ((cut - off >= 32)); then
+            if ((n == 1)); then
+                k="article $first lost (block at offset $off damaged: the file ends inside it"
+            else
+                k="articles $first..$((first + n - 1)) lost (block at offset $off damaged: the file ends inside it"
+            fi
+            [[ "$stderr" == *"$k"* ]] || fail "$pct%: cut block not named ($k): $stderr"
+        fi
+        [[ "$stderr" == *"may be lost too (the file is truncated) [QUIRE_E_TRUNCATED]"* ]] ||
+            fail "$pct%: the unknown rest is not mentioned: $stderr"
+        # the same digests, in order
+        q ls --json "$T/out.qr" >"$T/out.ls"
+        assert_equal "$(digests "$T/out.ls" | wc -l)" "$want"
+        assert_equal "$(digests "$T/out.ls")" "$(head -n "$want" "$T/all.dg")"
+        run q verify -q "$T/out.qr"
+        assert_success
+    done
+}
+
+@test "Reuters with one corrupted byte in the middle of a block: exactly that block's articles lost" {
+    require_reuters
+    local size mid off end first n b_off b_first b_n m
+    size=$(file_size "$R")
+    mid=$((size / 2))
+    while read -r off end first n; do
+        if ((off <= mid && mid < end)); then
+            b_off=$off b_first=$first b_n=$n
+            mid=$(((off + end) / 2))
+        fi
+    done < <(layout "$R")
+    [[ -n "$b_off" ]] || fail "no block holds the middle of the archive"
+    cp "$R" "$T/flip.qr"
+    flip_byte "$T/flip.qr" "$mid"
+    run --separate-stderr q salvage "$T/flip.qr" -o "$T/out.qr"
+    assert_failure 1
+    local total
+    total=$(wc -l <"$BATS_FILE_TMPDIR/reuters.ls")
+    [[ "$stderr" == *"recovered $((total - b_n)) of $total articles, $b_n lost"* ]] ||
+        fail "counts: $stderr"
+    assert_equal "$(grep -c ' lost (block at offset '"$b_off"' damaged: CRC-32 mismatch) \[QUIRE_E_CRC\]$' <<<"$stderr")" "$b_n"
+    for m in "$b_first" $((b_first + b_n - 1)); do
+        [[ "$stderr" == *"article $m lost (block at offset $b_off damaged: CRC-32 mismatch) [QUIRE_E_CRC]"* ]] ||
+            fail "article $m not named: $stderr"
+    done
+    # the others, unchanged and in order
+    digests "$BATS_FILE_TMPDIR/reuters.ls" | sed "$((b_first + 1)),$((b_first + b_n))d" >"$T/want.dg"
+    q ls --json "$T/out.qr" >"$T/out.ls"
+    assert_equal "$(digests "$T/out.ls")" "$(cat "$T/want.dg")"
+    run q verify -q "$T/out.qr"
+    assert_success
+}
+
+@test "Reuters with garbage inserted between frames: nothing lost, exit 0" {
+    require_reuters
+    local at
+    at=$(layout "$R" | sed -n '100p' | cut -d' ' -f1)
+    python3 - "$R" "$T/pad.qr" "$at" <<'EOF'
+import random, sys
+d = open(sys.argv[1], "rb").read()
+at = int(sys.argv[3])
+rng = random.Random(7)
+junk = bytes(rng.randrange(256) for _ in range(1000))
+open(sys.argv[2], "wb").write(d[:at] + junk + b"BLOK\0\0\0\0" + junk[:50] + d[at:])
+EOF
+    run --separate-stderr q salvage "$T/pad.qr" -o "$T/out.qr"
+    assert_success
+    [[ "$stderr" == *"bytes $at..$((at + 1057)) damaged"* ]] || fail "garbage not reported: $stderr"
+    q ls --json "$T/out.qr" >"$T/out.ls"
+    assert_equal "$(digests "$T/out.ls")" "$(digests "$BATS_FILE_TMPDIR/reuters.ls")"
+    run q verify -q "$T/out.qr"
+    assert_success
+}
+
+@test "salvage --json: JSON Lines, lost articles with their digests, then a summary" {
+    local off
+    "$QUIRE" pack -q -b 1024 -o "$T/s.qr" "$DATA/sample.jsonl"
+    off=$(layout "$T/s.qr" | sed -n '2p' | cut -d' ' -f1)
+    cp "$T/s.qr" "$T/d.qr"
+    flip_byte "$T/d.qr" $((off + 40))
+    run --separate-stderr q salvage "$T/d.qr" -o "$T/o.qr" --json
+    assert_failure 1
+    assert_equal "$stderr" ""
+    q ls --json "$T/s.qr" >"$T/s.ls"
+    printf '%s\n' "$output" >"$T/report.jsonl"
+    python3 - "$T/s.ls" "$T/report.jsonl" <<'EOF'
+import json, sys
+want = {json.loads(l)["n"]: json.loads(l)["digest"] for l in open(sys.argv[1])}
+lines = [json.loads(l) for l in open(sys.argv[2])]
+kinds = [l["type"] for l in lines]
+assert kinds[-1] == "summary" and kinds.count("summary") == 1, kinds
+s = lines[-1]
+lost = [l for l in lines if l["type"] == "lost"]
+assert s["lost"] == sum(l["count"] for l in lost) > 0, (s, lost)
+assert s["recovered"] + s["lost"] == s["total"] == 6, s
+assert s["total_known"] is True and s["exit"] == 1, s
+for l in lost:
+    assert l["code"] == "QUIRE_E_CRC" and l["digest"] == want[l["article"]], l
+assert sum(l["count"] for l in lines if l["type"] == "recovered") == s["recovered"]
+c = json.loads(s["comment"])
+assert c["salvaged_from"].endswith("d.qr") and c["lost"] == s["lost"], c
+assert c["last_verified_root"] is not None and c["lost_ranges"], c
+EOF
+    run q verify -q "$T/o.qr"
+    assert_success
+}
