@@ -291,8 +291,7 @@ quire__merkle_consistency_path(const uint8_t *leaves, size_t stride, uint64_t n,
 /* see internal.h */
 int
 quire__merkle_consistency_roots(uint64_t m, uint64_t n, const uint8_t *old_root,
-                                const uint8_t *path, size_t n_path, uint8_t fr[32],
-                                uint8_t sr[32])
+                                const uint8_t *path, size_t n_path, uint8_t fr[32], uint8_t sr[32])
 {
     static const uint8_t zero[32];
     uint64_t fn, sn;

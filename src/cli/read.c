@@ -210,7 +210,8 @@ cmd_ls(int argc, char **argv)
 /* cat */
 
 static const char cat_help[] =
-    "usage: quire cat ARCHIVE (N | --url URL | --digest HEX) [--part NAME]\n"
+    "usage: quire cat ARCHIVE (N | --url URL | --digest HEX) [--part NAME] [--meta]\n"
+    "       quire cat PROOF [--part NAME] [--meta]\n"
     "\n"
     "Write one article's part to standard output, byte for byte as it was packed.\n"
     "The article is chosen by its number N (0-based, as 'quire ls' shows), by its\n"
@@ -252,12 +253,19 @@ cmd_cat(int argc, char **argv)
         }
     }
     selectors = (url != NULL) + (digest != NULL) + (argc - optind == 2);
+    if (optind < argc && argc - optind == 1 && selectors == 0 && is_proof_file(argv[optind])) {
+        return cat_proof(argv[optind], part, meta);
+    }
     if (optind >= argc || argc - optind > 2 || selectors != 1) {
         fprintf(stderr, "%s: cat: give ARCHIVE and exactly one of N, --url, --digest\n\n%s", prog,
                 cat_help);
         return EXIT_USAGE;
     }
     path = argv[optind];
+    if (argc - optind == 1 && url == NULL && digest == NULL && is_proof_file(path)) {
+        /* a proof file holds one article: cat needs no selector */
+        return cat_proof(path, part, meta);
+    }
     if (argc - optind == 2 && parse_u64(argv[optind + 1], &n) != 0) {
         fprintf(stderr, "%s: cat: '%s' is not an article number\n", prog, argv[optind + 1]);
         return EXIT_USAGE;
