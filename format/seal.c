@@ -242,6 +242,11 @@ quire__seal_decode_tail(quire__cur *c, const quire__statement *st, uint64_t *pre
         if (n > QUIRE__CONSISTENCY_MAX) {
             return fail_at(c, at, QUIRE_E_LIMIT, "consistency proof length");
         }
+        /* from an empty tree, or to a tree of the same size, there is
+         * nothing to prove: canonical form has no hashes */
+        if (n != 0 && (*prev_size == 0 || *prev_size == st->tree_size)) {
+            return fail_at(c, at, QUIRE_E_SEAL, "consistency proof length");
+        }
         *path = quire__get_bytes(c, (size_t)n * 32, "consistency proof");
         *n_path = n;
         if (c->err != 0) {

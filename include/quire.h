@@ -338,6 +338,8 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
 
 #define QUIRE_OPT_BLOCK_SIZE 1 /* target uncompressed block bytes: default 262144 */
 #define QUIRE_OPT_LEVEL 2      /* zlib level 0..9: default 6 (0 writes stored blocks) */
+#define QUIRE_OPT_AUTO_DICT 4  /* 1: take a preset dictionary (32 KiB) from the first block
+                                  when none is set; default 0 */
 #define QUIRE_OPT_THREADS 3    /* blocks compressed in parallel, 1..64: default 1. The
                                   output is the same bytes for every value. With more
                                   than one, a custom allocator must be thread-safe. */
@@ -636,10 +638,12 @@ QUIRE_API QUIRE_NODISCARD int quire_prove(quire_reader *r, uint64_t n, uint64_t 
  * well-formed record, its digest hashed as a leaf and the inclusion path
  * lead to the statement's root, the article is inside the statement's tree
  * size, the statement's archive id is the proof's, every signature
- * verifies, any consistency path fits (old size, tree size) and leads to
- * the root, and, when kr holds keys, at least one valid signature is by a
- * trusted key in a role it is trusted for (signature checks as
- * quire_verifier: Ed25519 over quire's seal message). Without keys (kr NULL
+ * verifies, the seal's own consistency proof (from its previous
+ * checkpoint) and any consistency section fit their sizes and lead to the
+ * root as far as one statement can tell (spec/PROOF.md 5, 6), and, when kr
+ * holds keys, at least one valid signature is by a trusted key in a role it
+ * is trusted for (signature checks as quire_verifier: Ed25519 over quire's
+ * seal message). Without keys (kr NULL
  * or empty) integrity is checked and valid signatures count as untrusted.
  * a (may be NULL) receives the article only on QUIRE_OK, and is left empty
  * otherwise; info (may be NULL) is filled either way.
@@ -673,7 +677,9 @@ quire_proof_verify_report(const void *buf, size_t len, const quire_keyring *kr, 
  * old's root to later's root. Returns QUIRE_OK; QUIRE_E_ARCHIVE_ID for
  * proofs of different archives; QUIRE_E_CHAIN when later does not extend
  * old; any error of quire_proof_verify for either proof (d->offset is then
- * an offset in that proof, d->what names which one). */
+ * an offset in that proof; d->detail is "in the earlier proof" or "in the
+ * later proof"). Offsets of QUIRE_E_CHAIN and QUIRE_E_ARCHIVE_ID are in
+ * later. */
 QUIRE_API QUIRE_NODISCARD int quire_proof_check_later(const void *old, size_t old_len,
                                                       const void *later, size_t later_len,
                                                       quire_diag *d);
@@ -694,8 +700,9 @@ QUIRE_API QUIRE_NODISCARD int quire_proof_check_later(const void *old, size_t ol
  *  - every intact INDX frame is inflated and decoded; the one covering the
  *    most articles (the last on a tie) is "the index";
  *  - every intact BLOK frame is inflated and split into records. Its
- *    articles are numbered by the index's block table when the index has a
- *    block at the frame's offset, else by the block header. A record is
+ *    articles are numbered by its (CRC-intact) block header; the index's
+ *    block table confirms the numbering of a block at the offset it lists
+ *    (a disagreement means bytes moved, and is noted). A record is
  *    intact when it decodes (spec 5), its publisher signature (if any)
  *    verifies, and, when the index covers its number, its BLAKE2b-256
  *    digest equals the index's. Intact records are added to the output
@@ -705,10 +712,11 @@ QUIRE_API QUIRE_NODISCARD int quire_proof_check_later(const void *old, size_t ol
  *    names lost articles one by one (with their digests); beyond it, lost
  *    articles are named by range, from intact block headers, from the
  *    headers of damaged BLOK frames (unverified), and from gaps in the
- *    numbering. The article count is the largest of the index's, the last
- *    intact trailer's and seal statement's, and the highest article number
- *    seen; it is "known" when an index, trailer or seal states it and no
- *    damage after that frame can hide more articles.
+ *    numbering. The article count is the largest of the counts stated by
+ *    intact indexes, trailers and seal statements, and of the article
+ *    numbers seen (a damaged block header counts where it continues the
+ *    known numbers); it is "known" when a stated count equals it and no
+ *    damaged range after the last frame stating it can hide more articles.
  *
  * The output's checkpoint comment records what was done, as compact JSON:
  *   {"salvaged_from":NAME,"source_bytes":N,"recovered":K,"lost":L,
@@ -734,18 +742,18 @@ typedef struct quire_salvager quire_salvager;
 
 /* One item of a salvage report; pointers are valid during the callback. */
 typedef struct quire_salvage_item {
-    int kind;             /* QUIRE_SALVAGE_* */
-    int code;             /* QUIRE_E_* reason (QUIRE_OK for RECOVERED) */
-    uint64_t article;     /* RECOVERED, LOST: first article, original numbering */
-    uint64_t count;       /* RECOVERED, LOST: number of articles (>= 1) */
-    uint64_t out_article; /* RECOVERED: output number of the first one */
-    uint64_t offset;      /* input offset: the damaged range, or the block
-                             frame concerned (LOST: 0 when none is known) */
-    uint64_t length;      /* DAMAGE: bytes in the range, else 0 */
+    int kind;              /* QUIRE_SALVAGE_* */
+    int code;              /* QUIRE_E_* reason (QUIRE_OK for RECOVERED) */
+    uint64_t article;      /* RECOVERED, LOST: first article, original numbering */
+    uint64_t count;        /* RECOVERED, LOST: number of articles (>= 1) */
+    uint64_t out_article;  /* RECOVERED: output number of the first one */
+    uint64_t offset;       /* input offset: the damaged range, or the block
+                              frame concerned (LOST: 0 when none is known) */
+    uint64_t length;       /* DAMAGE: bytes in the range, else 0 */
     const uint8_t *digest; /* LOST, with an index: the record digest it lists
                               (count is then 1), else NULL */
-    const char *url;      /* LOST: URL read from a copy that failed its check
-                             (unverified), else NULL (unknown) */
+    const char *url;       /* LOST: URL read from a copy that failed its check
+                              (unverified), else NULL (unknown) */
     size_t url_len;
     int numbers_verified; /* LOST: 1 if the article numbers come from an intact
                              index, block header or trailer; 0 if from the
@@ -759,9 +767,9 @@ typedef struct quire_salvage_item {
 typedef int (*quire_salvage_fn)(void *ctx, const quire_salvage_item *item);
 
 typedef struct quire_salvage_report {
-    uint64_t source_bytes;   /* input size */
-    int header_ok;           /* the file header was intact */
-    uint64_t frames;         /* intact frames found */
+    uint64_t source_bytes; /* input size */
+    int header_ok;         /* the file header was intact */
+    uint64_t frames;       /* intact frames found */
     uint64_t damaged_ranges, damaged_bytes;
     uint64_t blocks;         /* intact BLOK frames */
     uint64_t indexes;        /* intact, decodable INDX frames */
@@ -778,9 +786,9 @@ typedef struct quire_salvage_report {
     int has_verified_root;   /* last_verified_root below is set */
     uint8_t verified_root[32];
     uint64_t verified_tree_size, verified_checkpoint, verified_seal_offset;
-    int scan_budget_spent;   /* resynchronization stopped early (bounded work) */
-    int lost_in_comment;     /* the comment lists the lost ranges */
-    char comment[1025];      /* the checkpoint comment set on the output, NUL-terminated */
+    int scan_budget_spent; /* resynchronization stopped early (bounded work) */
+    int lost_in_comment;   /* the comment lists the lost ranges */
+    char comment[1025];    /* the checkpoint comment set on the output, NUL-terminated */
     size_t comment_len;
 } quire_salvage_report;
 
@@ -793,9 +801,10 @@ QUIRE_API int quire_salvager_set_limit(quire_salvager *s, int which, uint64_t va
  * configured: signers, block size, level) and finishes after this call
  * returns QUIRE_OK. source_name (UTF-8, may be NULL) is recorded as
  * "salvaged_from" (at most 256 bytes of it). Items go to fn (may be NULL)
- * as they are found: DAMAGE items first, in file order, then RECOVERED
- * runs, then LOST items and NOTEs in article order. rep (may be NULL)
- * receives the summary.
+ * in this order: DAMAGE items in file order; NOTEs about frames in file
+ * order; RECOVERED runs and then LOST items in article order; a last NOTE
+ * when the article count is not known. rep (may be NULL) receives the
+ * summary.
  *
  * This calls quire_writer_set_checkpoint(out, 0, rep->comment, ...): to
  * state a checkpoint time, call quire_writer_set_checkpoint(out, time,
@@ -807,12 +816,11 @@ QUIRE_API int quire_salvager_set_limit(quire_salvager *s, int which, uint64_t va
  * (e.g. QUIRE_E_IO) otherwise, with d filled; out is then unusable.
  * Damaged input never causes an error return. Untrusted input: never
  * reads outside damaged[0..len); work is bounded (resynchronization
- * checksums at most about 8 x len bytes). */
-QUIRE_API QUIRE_NODISCARD int quire_salvager_run(quire_salvager *s, const void *damaged,
-                                                 size_t len, const char *source_name,
-                                                 quire_writer *out, quire_salvage_fn fn,
-                                                 void *ctx, quire_salvage_report *rep,
-                                                 quire_diag *d);
+ * checksums at most 8 x len bytes + 16 MiB). */
+QUIRE_API QUIRE_NODISCARD int quire_salvager_run(quire_salvager *s, const void *damaged, size_t len,
+                                                 const char *source_name, quire_writer *out,
+                                                 quire_salvage_fn fn, void *ctx,
+                                                 quire_salvage_report *rep, quire_diag *d);
 /* The same with a salvager made for the call (malloc, default limits). */
 QUIRE_API QUIRE_NODISCARD int quire_salvage(const void *damaged, size_t len,
                                             const char *source_name, quire_writer *out,

@@ -1,9 +1,10 @@
 /* cosign.c - adding a signature to the latest checkpoint by appending a
  * new SEAL frame and trailer; no existing byte changes (spec 11.4). */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,23 +39,43 @@ quire_cosign_file(const char *path, const quire_seckey *sk, int role, const char
         (role == QUIRE_ROLE_NAMED) != (n != 0) || n > QUIRE__ROLE_NAME_MAX) {
         return QUIRE__FAIL(d, QUIRE_E_ARG, 0, -1, "co-sign");
     }
+    /* one writer at a time, as for append: held until the end */
+    fd = open(path, O_WRONLY | O_APPEND);
+    if (fd < 0) {
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "open archive");
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_IO, 0, -1, "archive is locked by an append or a signer");
+    }
     /* sign only what checks out: structure, index, statement and root */
     if ((e = quire_verifier_new(&v, NULL)) != 0 ||
         (e = quire_verifier_set_option(v, QUIRE_VERIFY_FAST, 1)) != 0) {
         quire_verifier_free(v);
+        close(fd);
         return QUIRE__FAIL(d, e, 0, -1, "co-sign");
     }
     e = quire_verifier_run_file(v, path, stop_on_error, NULL, &sum);
     quire_verifier_free(v);
     if (e != 0) {
+        close(fd);
         return QUIRE__FAIL(d, e, 0, -1, "archive does not verify; not signing it");
     }
     if ((e = quire_reader_new(&r, NULL)) != 0 || (e = quire_reader_open_file(r, path, d)) != 0) {
         quire_reader_free(r);
+        close(fd);
         return e;
+    }
+    if (r->torn_tail != 0) {
+        quire_reader_free(r);
+        close(fd);
+        return QUIRE__FAIL(d, QUIRE_E_TRUNCATED, 0, -1,
+                           "archive ends with a torn tail (an interrupted append): append to it "
+                           "or salvage it before signing");
     }
     if (!r->has_seal) {
         quire_reader_free(r);
+        close(fd);
         return QUIRE__FAIL(d, QUIRE_E_UNSIGNED, 0, -1, "archive has no seal to sign");
     }
     quire_seckey_public(sk, &pk);
@@ -80,6 +101,7 @@ quire_cosign_file(const char *path, const quire_seckey *sk, int role, const char
         quire__buf_free(&out);
         quire__buf_free(&msg);
         quire_reader_free(r);
+        close(fd);
         return QUIRE__FAIL(d, e != 0 ? e : QUIRE_E_LIMIT, at, -1,
                            e != 0 ? "already signed by this key in this role" : "signature count");
     }
@@ -109,11 +131,6 @@ quire_cosign_file(const char *path, const quire_seckey *sk, int role, const char
     r = NULL;
 
     /* append both frames in one write, then make them durable */
-    fd = open(path, O_WRONLY | O_APPEND);
-    if (fd < 0) {
-        e = QUIRE_E_IO;
-        goto out;
-    }
     {
         struct stat st;
         if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != seal_at) {

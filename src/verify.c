@@ -312,6 +312,18 @@ role_matches(int role, const char *name, size_t name_len, int want, const char *
            (strlen(want_name) == name_len && memcmp(want_name, name, name_len) == 0);
 }
 
+static int
+seen_has(uint8_t (*seen)[32], size_t n, const uint8_t *pk)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (memcmp(seen[i], pk, 32) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 check_seal(run *R, quire_reader *r)
 {
@@ -324,6 +336,9 @@ check_seal(run *R, quire_reader *r)
     size_t k;
     int role_ok[MAX_ROLES];
     char hx[65];
+    /* distinct keys: valid ones, then trusted ones (2 x 256 x 32 bytes) */
+    uint8_t (*seen)[32] = NULL;
+    size_t n_seen = 0, n_seen_trusted = 0;
     int64_t sf = (int64_t)r->seal_offset;
     uint64_t so = r->seal_offset + QUIRE__FRAME_HEAD + 4; /* statement start */
     quire__merkle m;
@@ -384,6 +399,7 @@ check_seal(run *R, quire_reader *r)
     }
 
     /* signatures */
+    seen = (uint8_t (*)[32])quire__malloc(&R->v->a, 2 * QUIRE__SIG_MAX * 32);
     memset(role_ok, 0, sizeof role_ok);
     quire__buf_init(&msg, &R->v->a, 8192);
     quire__cur_init(&c, r->sigs, r->sigs_len, (uint64_t)(r->sigs - r->buf));
@@ -426,8 +442,13 @@ check_seal(run *R, quire_reader *r)
                  "signature %zu (%s, key %s) does not verify", k, sg.role_name, kid);
             continue;
         }
-        S->valid_signatures++;
-        if (sg.trusted) {
+        /* a key counts once, however many entries it signed */
+        if (seen != NULL && !seen_has(seen, n_seen, e.pk)) {
+            memcpy(seen[n_seen++], e.pk, 32);
+            S->valid_signatures++;
+        }
+        if (sg.trusted && seen != NULL && !seen_has(seen + QUIRE__SIG_MAX, n_seen_trusted, e.pk)) {
+            memcpy(seen[QUIRE__SIG_MAX + n_seen_trusted++], e.pk, 32);
             S->trusted_signatures++;
         }
         emit(R, QUIRE_OK, QUIRE_SEV_INFO, eo, sf, -1, "seal signature", &sg,
@@ -449,6 +470,11 @@ check_seal(run *R, quire_reader *r)
         }
     }
     quire__buf_free(&msg);
+    quire__free(&R->v->a, seen);
+    if (seen == NULL) {
+        emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, r->seal_offset, sf, -1, "seal", NULL,
+             "out of memory");
+    }
 
     /* policy */
     if (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0) {

@@ -41,6 +41,9 @@ struct quire_writer {
     /* blocks sealed but not yet written: compressed in parallel, written in
      * order, so the bytes never depend on the thread count */
     int threads;
+    int auto_dict;  /* build the preset dictionary from the first block */
+    int finishing;  /* quire_writer_finish is flushing the last block */
+    int head_done;  /* header (and dictionary) written */
     struct pend {
         quire__buf raw, z;
         uint32_t n_records;
@@ -210,6 +213,12 @@ quire_writer_set_option(quire_writer *w, int option, int64_t value)
         }
         w->level = (int)value;
         return QUIRE_OK;
+    case QUIRE_OPT_AUTO_DICT:
+        if (value < 0 || value > 1) {
+            return QUIRE_E_ARG;
+        }
+        w->auto_dict = (int)value;
+        return QUIRE_OK;
     case QUIRE_OPT_THREADS:
         if (value < 1 || value > QUIRE__MAX_THREADS) {
             return QUIRE_E_ARG;
@@ -232,6 +241,20 @@ quire_writer_set_limit(quire_writer *w, int which, uint64_t value)
         return QUIRE_E_BADSTATE;
     }
     return quire__limits_set(&w->lim, which, value);
+}
+
+static int
+quire_writer_set_dictionary_(quire_writer *w, const void *dict, size_t len)
+{
+    uint8_t *p = (uint8_t *)quire__malloc(&w->a, len);
+    if (p == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    memcpy(p, dict, len);
+    quire__free(&w->a, w->dict);
+    w->dict = p;
+    w->dict_len = len;
+    return QUIRE_OK;
 }
 
 /* see quire.h */
@@ -364,13 +387,16 @@ emit(quire_writer *w, quire_diag *d)
     return 0;
 }
 
+/* Writes the file header and the dictionary frame, once, before the first
+ * block (spec 3.5). With an automatic dictionary that is when the first
+ * block is sealed: the dictionary is taken from it. */
 static int
-start(quire_writer *w, quire_diag *d)
+put_head(quire_writer *w, quire_diag *d)
 {
-    if (w->append) {
-        w->state = W_OPEN;
+    if (w->head_done) {
         return 0;
     }
+    w->head_done = 1;
     quire__header_encode(&w->out);
     if (w->dict != NULL) {
         size_t h;
@@ -379,8 +405,19 @@ start(quire_writer *w, quire_diag *d)
         quire__put_bytes(&w->out, w->dict, w->dict_len);
         quire__frame_end(&w->out, h);
     }
-    w->state = W_OPEN;
     return emit(w, d);
+}
+
+static int
+start(quire_writer *w, quire_diag *d)
+{
+    w->state = W_OPEN;
+    if (w->append) {
+        w->head_done = 1;
+        return 0;
+    }
+    /* stream the header now unless the dictionary waits for the data */
+    return w->auto_dict && w->dict == NULL && w->level != 0 ? 0 : put_head(w, d);
 }
 
 /* see quire.h */
@@ -535,6 +572,23 @@ flush_block(quire_writer *w, quire_diag *d)
     quire__buf t;
     if (w->raw_records == 0) {
         return 0;
+    }
+    if (!w->head_done) {
+        int e;
+        /* only when more blocks follow: a one-block archive would carry
+         * the dictionary for nothing */
+        if (w->auto_dict && w->dict == NULL && w->level != 0 && !w->finishing) {
+            /* the last 32 KiB of the first block: zlib draws matches from
+             * the end of a dictionary, and the records there show the
+             * shape (field names, boilerplate) of the ones to come */
+            size_t n = w->raw.len < 32768 ? w->raw.len : 32768;
+            if (n >= 256 && (e = quire_writer_set_dictionary_(w, w->raw.p + w->raw.len - n, n)) != 0) {
+                return fail(w, d, e, "dictionary");
+            }
+        }
+        if ((e = put_head(w, d)) != 0) {
+            return e;
+        }
     }
     p = &w->pend[w->n_pend++];
     t = p->raw;
@@ -769,7 +823,9 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     if (w->state != W_OPEN) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, w->offset, -1, "writer");
     }
-    if ((e = flush_block(w, d)) != 0 || (e = drain(w, d)) != 0 || (e = land(w, d)) != 0) {
+    w->finishing = 1;
+    if ((e = flush_block(w, d)) != 0 || (e = drain(w, d)) != 0 || (e = land(w, d)) != 0 ||
+        (e = put_head(w, d)) != 0) {
         return e;
     }
     /* checkpoint [11]: the root, and the archive id derived from it unless set */
@@ -957,7 +1013,10 @@ quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
     } else if (e == 0 && w->dict != NULL) {
         e = QUIRE_E_ARG; /* blocks cannot use a dictionary the archive lacks */
     }
-    if (e == 0 && r->has_seal) {
+    if (e == 0 && !r->has_seal) {
+        e = QUIRE_E_UNSIGNED; /* no statement to chain the new checkpoint to */
+    }
+    if (e == 0) {
         e = quire__blake2b256(w->prev, r->stmt, r->stmt_len);
         w->have_prev = 1;
         w->prev_size = r->st.tree_size;
@@ -972,6 +1031,7 @@ quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
     w->checkpoint = r->tr.checkpoint + 1;
     w->n_articles = r->ix.n_articles;
     w->n_blocks = r->ix.n_blocks;
+    w->blocks_made = r->ix.n_blocks;
     w->offset = r->len; /* the end of the last complete checkpoint */
     quire_reader_free(r);
 

@@ -61,6 +61,12 @@ int cmd_extract(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_salvage(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify_proof(int argc, char **argv);
+/* proof files (prove.c): 1 if path starts with the proof magic; cat on a proof */
+int is_proof_file(const char *path);
+int cat_proof(const char *path, const char *part, int meta);
 /* trusted keys (verify.c) */
 int keyring_add_file(quire_keyring *kr, const char *path);
 int keyring_add_string(quire_keyring *kr, const char *s);

@@ -28,6 +28,9 @@ static const char usage_text[] =
     "  extract   write every article back as JSON Lines or as files\n"
     "  verify    check an archive, its seal and signatures (the validator)\n"
     "  sign      add a co-signature to the latest checkpoint\n"
+    "  salvage   recover the intact articles of a damaged archive\n"
+    "  prove     write a standalone proof file for one article\n"
+    "  verify-proof  check a proof file with a public key\n"
     "  keygen    make a minisign-compatible signing key pair\n"
     "\n"
     "Run 'quire COMMAND --help' for a command's options, 'man quire' for the manual.\n"
@@ -437,6 +440,15 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "keygen") == 0) {
         return cmd_keygen(argc, argv);
+    }
+    if (strcmp(cmd, "salvage") == 0) {
+        return cmd_salvage(argc, argv);
+    }
+    if (strcmp(cmd, "prove") == 0) {
+        return cmd_prove(argc, argv);
+    }
+    if (strcmp(cmd, "verify-proof") == 0) {
+        return cmd_verify_proof(argc, argv);
     }
     fprintf(stderr, "%s: unknown command '%s'\n\n%s", prog, cmd, usage_text);
     return EXIT_USAGE;

@@ -268,7 +268,9 @@ load_seckey(const char *path, quire_seckey **sk)
     sodium_free(text);
     if (e != QUIRE_OK) {
         *sk = NULL;
-        return report(path, e, &d);
+        /* a key that cannot be used is a usage problem, not invalid input */
+        report(path, e, &d);
+        return EXIT_USAGE;
     }
     return EXIT_VALID;
 }

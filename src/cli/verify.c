@@ -30,9 +30,11 @@ keyring_add_file(quire_keyring *kr, const char *path)
         report(path, e, &d);
         return EXIT_USAGE;
     }
-    if (quire_keyring_add(kr, &pk, path, QUIRE_ROLE_ANY, NULL) != 0) {
+    e = quire_keyring_add(kr, &pk, path, QUIRE_ROLE_ANY, NULL);
+    if (e == QUIRE_E_NOMEM) {
         die_nomem();
     }
+    /* the same key given twice is trusted once */
     return 0;
 }
 
@@ -50,9 +52,11 @@ keyring_add_string(quire_keyring *kr, const char *s)
         return EXIT_USAGE;
     }
     quire_keyid_hex(pk.key_id, kid);
-    if (quire_keyring_add(kr, &pk, kid, QUIRE_ROLE_ANY, NULL) != 0) {
+    e = quire_keyring_add(kr, &pk, kid, QUIRE_ROLE_ANY, NULL);
+    if (e == QUIRE_E_NOMEM) {
         die_nomem();
     }
+    /* the same key given twice is trusted once */
     return 0;
 }
 

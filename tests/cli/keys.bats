@@ -255,15 +255,15 @@ mode_of() {
     assert_success
 }
 
-@test "a wrong password or a malformed key file: exit 1 with the offset" {
+@test "a wrong password or a malformed key file: exit 2 (unusable key) with the offset" {
     run bash -c 'printf "wrong\n" | no_tty "$QUIRE" pack -q --sign "$KEYS/minisign-pw.key" -o "$T/b.qr" "$DATA/sample.jsonl"'
-    assert_failure 1
+    assert_failure 2
     assert_output --partial "minisign-pw.key: offset 217:"
     assert_output --partial "wrong password"
     [[ ! -e "$T/b.qr" ]] || fail "an archive was written"
     # a public key file given as a secret key
     run q pack -q --sign "$KEYS/minisign-nopw.pub" -o "$T/c.qr" "$DATA/sample.jsonl"
-    assert_failure 1
+    assert_failure 2
     assert_output --partial "minisign-nopw.pub: offset 112:"
     run q pack -q --sign "$T/missing.key" -o "$T/c.qr" "$DATA/sample.jsonl"
     assert_failure 2
