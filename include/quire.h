@@ -881,7 +881,10 @@ typedef struct quire_verifier quire_verifier;
 
 #define QUIRE_VERIFY_FAST 1           /* 1: structure, index, seal, signatures only */
 #define QUIRE_VERIFY_STRICT 2         /* 1: warnings count as errors */
-#define QUIRE_VERIFY_MIN_SIGNATURES 3 /* valid (trusted, with keys) signatures needed */
+#define QUIRE_VERIFY_MIN_SIGNATURES 3 /* valid (trusted, with keys) signatures needed, counted
+                                         as distinct keys */
+#define QUIRE_VERIFY_THREADS 4        /* blocks checked in parallel, 1..64 (default 1);
+                                         findings come in the same order for any value */
 
 QUIRE_API int quire_verifier_new(quire_verifier **out, const quire_alloc *alloc);
 QUIRE_API void quire_verifier_free(quire_verifier *v);

@@ -2,10 +2,15 @@
  * default) every record digest and publisher signature (spec 11, 12 and
  * spec/REPORT.md). Every finding goes to the caller's callback as it is
  * found; memory is bounded by the index and one block. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -13,8 +18,11 @@
 
 #define MAX_ROLES 16
 
+#define QUIRE__VERIFY_MAX_THREADS 64
+
 struct quire_verifier {
     quire__allocator a;
+    int threads;
     quire_alloc pub_alloc;
     int have_alloc;
     const quire_keyring *kr;
@@ -58,6 +66,7 @@ quire_verifier_new(quire_verifier **out, const quire_alloc *alloc)
     }
     memset(v, 0, sizeof *v);
     v->a = al;
+    v->threads = 1;
     if (alloc != NULL) {
         v->pub_alloc = *alloc;
         v->have_alloc = 1;
@@ -96,6 +105,12 @@ quire_verifier_set_option(quire_verifier *v, int option, int64_t value)
     switch (option) {
     case QUIRE_VERIFY_FAST: v->fast = value != 0; return QUIRE_OK;
     case QUIRE_VERIFY_STRICT: v->strict = value != 0; return QUIRE_OK;
+    case QUIRE_VERIFY_THREADS:
+        if (value < 1 || value > QUIRE__VERIFY_MAX_THREADS) {
+            return QUIRE_E_ARG;
+        }
+        v->threads = (int)value;
+        return QUIRE_OK;
     case QUIRE_VERIFY_MIN_SIGNATURES:
         if (value > QUIRE__SIG_MAX) {
             return QUIRE_E_ARG;
@@ -195,6 +210,26 @@ hex(const uint8_t *p, size_t n, char *out)
 
 /* ---- structure: walk every frame [3.5] ---- */
 
+/* The blocks of a mapped archive are read once, in order: hand their
+ * pages back to the kernel as soon as a block is inflated, so the memory
+ * of a full verification stays independent of the archive's size. */
+static void
+release_pages(quire_reader *r, uint64_t off, uint64_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t lo, hi;
+    if (r->map == NULL || page <= 0) {
+        return;
+    }
+    lo = off / (uint64_t)page * (uint64_t)page;
+    hi = (off + len) / (uint64_t)page * (uint64_t)page;
+    if (hi > lo) {
+        (void)madvise((uint8_t *)r->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
+    }
+}
+
+
+
 static void
 walk_frames(run *R, quire_reader *r)
 {
@@ -238,6 +273,9 @@ walk_frames(run *R, quire_reader *r)
         case QUIRE__FT_BLOK: {
             quire__iblock b;
             seen_block = 1;
+            if (flen <= r->len - off) {
+                release_pages(r, off, flen); /* CRC checked; inflated later */
+            }
             if (next_block < r->ix.n_blocks) {
                 quire__index_block(&r->ix, next_block, &b);
             } else {
@@ -513,7 +551,7 @@ check_seal(run *R, quire_reader *r)
 
 /* ---- the checkpoint chain [11.3] ---- */
 
-typedef struct link {
+typedef struct chain_link {
     uint64_t offset;      /* SEAL frame */
     quire__statement st;
     uint64_t prev_size;   /* its stored consistency proof [11.3] */
@@ -521,19 +559,19 @@ typedef struct link {
     size_t n_cpath;
     uint8_t digest[32];   /* of the statement bytes */
     uint8_t root[32];     /* computed from the current index's first tree_size leaves */
-} link;
+} chain_link;
 
 static int
 cmp_link_size(const void *x, const void *y)
 {
-    const link *a = (const link *)x, *b = (const link *)y;
+    const chain_link *a = (const chain_link *)x, *b = (const chain_link *)y;
     return a->st.tree_size < b->st.tree_size ? -1 : a->st.tree_size > b->st.tree_size;
 }
 
 static void
 check_chain(run *R, quire_reader *r)
 {
-    link *L;
+    chain_link *L;
     size_t n = 0, i, j;
     quire__merkle m;
     uint64_t leaf = 0;
@@ -546,7 +584,7 @@ check_chain(run *R, quire_reader *r)
     if (!r->has_seal || !(r->st.flags & QUIRE__STMT_F_PREV)) {
         return;
     }
-    L = (link *)quire__malloc(&R->v->a, (R->n_seals + 1) * sizeof *L);
+    L = (chain_link *)quire__malloc(&R->v->a, (R->n_seals + 1) * sizeof *L);
     if (L == NULL) {
         emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "checkpoint chain", NULL,
              "out of memory");
@@ -615,7 +653,7 @@ check_chain(run *R, quire_reader *r)
     memcpy(want, r->st.prev, 32);
     have_want = 1;
     while (have_want) {
-        const link *p = NULL;
+        const chain_link *p = NULL;
         for (j = 0; j < n; j++) {
             if (sodium_memcmp(L[j].digest, want, 32) == 0) {
                 p = &L[j];
@@ -671,59 +709,229 @@ check_chain(run *R, quire_reader *r)
 
 /* ---- every record [6, 11.5] ---- */
 
+/* Findings of one block, kept until the blocks before it are reported:
+ * blocks are checked in parallel but reported in order. */
+typedef struct vitem {
+    int code, sev;
+    uint64_t off;
+    int64_t frame, article;
+    const char *what;
+    char msg[224];
+} vitem;
+
+typedef struct bres {
+    vitem *it;
+    size_t n, cap;
+    uint64_t checked, psigned, pvalid;
+    int nomem;
+} bres;
+
+static void bres_add(bres *b, const quire__allocator *a, int code, int sev, uint64_t off,
+                     int64_t frame, int64_t art, const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+static void
+bres_add(bres *b, const quire__allocator *a, int code, int sev, uint64_t off, int64_t frame,
+         int64_t art, const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    vitem *it;
+    if (b->n == b->cap) {
+        size_t cap = b->cap != 0 ? b->cap * 2 : 4;
+        vitem *ni = (vitem *)quire__realloc(a, b->it, b->n * sizeof *ni, cap * sizeof *ni);
+        if (ni == NULL) {
+            b->nomem = 1;
+            return;
+        }
+        b->it = ni;
+        b->cap = cap;
+    }
+    it = &b->it[b->n++];
+    it->code = code;
+    it->sev = sev;
+    it->off = off;
+    it->frame = frame;
+    it->article = art;
+    it->what = what;
+    va_start(ap, fmt);
+    vsnprintf(it->msg, sizeof it->msg, fmt, ap);
+    va_end(ap);
+}
+
+static void
+bres_diag(bres *b, const quire__allocator *a, const quire_diag *d, int64_t frame, const char *pre)
+{
+    bres_add(b, a, d->code, QUIRE_SEV_ERROR, d->offset, frame, d->article, d->what, "%s%s%s%s%s",
+             pre, quire_strerror(d->code), d->detail != NULL ? " (" : "",
+             d->detail != NULL ? d->detail : "", d->detail != NULL ? ")" : "");
+}
+
+/* Inflates block blk with reader r (mapr holds the mapping whose pages are
+ * released) and checks every record digest and publisher signature. */
+static void
+check_block(const quire_verifier *v, quire_reader *r, quire_reader *mapr, quire_article *a,
+            uint64_t blk, bres *out)
+{
+    const quire__allocator *al = &v->a;
+    quire__iblock ib;
+    quire_diag d;
+    uint64_t n;
+    quire__index_block(&r->ix, blk, &ib);
+    memset(&d, 0, sizeof d);
+    if (quire__reader_load_block(r, (uint32_t)blk, (int64_t)ib.first_article, &d) != 0) {
+        char pre[96];
+        snprintf(pre, sizeof pre, "articles %llu..%llu unreadable: ",
+                 (unsigned long long)ib.first_article,
+                 (unsigned long long)(ib.first_article + ib.n_records - 1));
+        bres_diag(out, al, &d, (int64_t)ib.frame_offset, pre);
+        return;
+    }
+    release_pages(mapr, ib.frame_offset, ib.frame_size);
+    for (n = ib.first_article; n < ib.first_article + ib.n_records; n++) {
+        quire_pubkey signer;
+        int e;
+        memset(&d, 0, sizeof d);
+        e = quire_reader_get(r, n, a, &d);
+        if (e != 0) {
+            bres_diag(out, al, &d, (int64_t)ib.frame_offset, "");
+            continue;
+        }
+        out->checked++;
+        e = quire_article_check_publisher(a, &signer);
+        if (e == QUIRE_E_NOTFOUND) {
+            continue;
+        }
+        out->psigned++;
+        if (e != 0) {
+            bres_add(out, al, QUIRE_E_PUBLISHER, QUIRE_SEV_ERROR, ib.frame_offset,
+                     (int64_t)ib.frame_offset, (int64_t)n, "publisher signature",
+                     "the publisher signature does not verify");
+        } else {
+            const char *label = NULL, *rname = NULL;
+            int role = -1;
+            char kid[17];
+            int trusted = v->kr != NULL &&
+                          quire_keyring_find(v->kr, &signer, &label, &role, &rname) == 0 &&
+                          (role == QUIRE_ROLE_ANY || role == QUIRE_ROLE_PUBLISHER);
+            out->pvalid++;
+            quire_keyid_hex(signer.key_id, kid);
+            if (v->kr != NULL && quire_keyring_count(v->kr) > 0 && !trusted) {
+                bres_add(out, al, QUIRE_E_UNTRUSTED, QUIRE_SEV_WARNING, ib.frame_offset,
+                         (int64_t)ib.frame_offset, (int64_t)n, "publisher signature",
+                         "publisher signature by key %s, which is not a trusted publisher", kid);
+            }
+        }
+    }
+}
+
+/* Reports a block's findings and counts, then empties it. */
+static void
+bres_flush(run *R, bres *b)
+{
+    size_t i;
+    for (i = 0; i < b->n; i++) {
+        const vitem *it = &b->it[i];
+        emit(R, it->code, it->sev, it->off, it->frame, it->article, it->what, NULL, "%s",
+             it->msg);
+    }
+    if (b->nomem) {
+        emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "findings", NULL,
+             "out of memory: some findings of a block were lost");
+    }
+    R->sum->checked += b->checked;
+    R->sum->publisher_signed += b->psigned;
+    R->sum->publisher_valid += b->pvalid;
+    quire__free(&R->v->a, b->it);
+    memset(b, 0, sizeof *b);
+}
+
+typedef struct vworker {
+    const quire_verifier *v;
+    quire_reader *r, *mapr;
+    quire_article *a;
+    uint64_t lo, hi;
+    size_t t, n_threads;
+    bres *res;
+} vworker;
+
+static void *
+vworker_run(void *arg)
+{
+    vworker *w = (vworker *)arg;
+    uint64_t b;
+    for (b = w->lo + w->t; b < w->hi; b += w->n_threads) {
+        check_block(w->v, w->r, w->mapr, w->a, b, &w->res[b - w->lo]);
+    }
+    return NULL;
+}
+
 static void
 check_records(run *R, quire_reader *r, quire_article *a)
 {
-    uint64_t b;
-    for (b = 0; b < r->ix.n_blocks && !R->stop; b++) {
-        quire__iblock ib;
-        quire_diag d;
-        uint64_t n;
-        quire__index_block(&r->ix, b, &ib);
-        memset(&d, 0, sizeof d);
-        if (quire__reader_load_block(r, (uint32_t)b, (int64_t)ib.first_article, &d) != 0) {
-            char pre[128];
-            snprintf(pre, sizeof pre, "articles %llu..%llu unreadable: ",
-                     (unsigned long long)ib.first_article,
-                     (unsigned long long)(ib.first_article + ib.n_records - 1));
-            emit_diag(R, &d, (int64_t)ib.frame_offset, pre);
-            continue;
+    quire_verifier *v = R->v;
+    uint64_t nb = r->ix.n_blocks, lo;
+    size_t T = (size_t)v->threads, t, W;
+    vworker wk[QUIRE__VERIFY_MAX_THREADS];
+    pthread_t tid[QUIRE__VERIFY_MAX_THREADS];
+    int started[QUIRE__VERIFY_MAX_THREADS];
+    bres *res;
+    if (T > nb) {
+        T = nb > 0 ? (size_t)nb : 1;
+    }
+    memset(wk, 0, sizeof wk);
+    wk[0].r = r;
+    wk[0].a = a;
+    /* every other thread reads through its own reader on the same bytes */
+    for (t = 1; t < T; t++) {
+        quire_alloc al;
+        al.alloc = v->a.alloc;
+        al.free = v->a.free;
+        al.opaque = v->a.opaque;
+        if (quire_reader_new(&wk[t].r, &al) != 0 || quire_article_new(&wk[t].a, &al) != 0 ||
+            quire_reader_open_memory(wk[t].r, r->buf, r->len, NULL) != 0) {
+            quire_reader_free(wk[t].r);
+            quire_article_free(wk[t].a);
+            wk[t].r = NULL;
+            wk[t].a = NULL;
+            T = t; /* go on with the threads that could start */
+            break;
         }
-        for (n = ib.first_article; n < ib.first_article + ib.n_records && !R->stop; n++) {
-            quire_pubkey signer;
-            int e;
-            memset(&d, 0, sizeof d);
-            e = quire_reader_get(r, n, a, &d);
-            if (e != 0) {
-                emit_diag(R, &d, (int64_t)ib.frame_offset, "");
-                continue;
-            }
-            R->sum->checked++;
-            e = quire_article_check_publisher(a, &signer);
-            if (e == QUIRE_E_NOTFOUND) {
-                continue;
-            }
-            R->sum->publisher_signed++;
-            if (e != 0) {
-                emit(R, QUIRE_E_PUBLISHER, QUIRE_SEV_ERROR, ib.frame_offset,
-                     (int64_t)ib.frame_offset, (int64_t)n, "publisher signature", NULL,
-                     "the publisher signature does not verify");
+    }
+    W = 16 * T; /* blocks per round: memory stays bounded */
+    res = (bres *)quire__malloc(&v->a, W * sizeof *res);
+    if (res == NULL) {
+        emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "blocks", NULL, "out of memory");
+        T = 0;
+    }
+    for (lo = 0; res != NULL && lo < nb && !R->stop; lo += W) {
+        uint64_t hi = nb - lo < W ? nb : lo + W, b;
+        memset(res, 0, W * sizeof *res);
+        for (t = 0; t < T; t++) {
+            wk[t].v = v;
+            wk[t].mapr = r;
+            wk[t].lo = lo;
+            wk[t].hi = hi;
+            wk[t].t = t;
+            wk[t].n_threads = T;
+            wk[t].res = res;
+            started[t] = t > 0 && pthread_create(&tid[t], NULL, vworker_run, &wk[t]) == 0;
+        }
+        vworker_run(&wk[0]);
+        for (t = 1; t < T; t++) {
+            if (started[t]) {
+                pthread_join(tid[t], NULL);
             } else {
-                const char *label = NULL, *rname = NULL;
-                int role = -1;
-                char kid[17];
-                int trusted = R->v->kr != NULL &&
-                              quire_keyring_find(R->v->kr, &signer, &label, &role, &rname) == 0 &&
-                              (role == QUIRE_ROLE_ANY || role == QUIRE_ROLE_PUBLISHER);
-                R->sum->publisher_valid++;
-                quire_keyid_hex(signer.key_id, kid);
-                if (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0 && !trusted) {
-                    emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_WARNING, ib.frame_offset,
-                         (int64_t)ib.frame_offset, (int64_t)n, "publisher signature", NULL,
-                         "publisher signature by key %s, which is not a trusted publisher", kid);
-                }
+                vworker_run(&wk[t]); /* a thread that could not start: do its share */
             }
         }
+        for (b = lo; b < hi; b++) {
+            bres_flush(R, &res[b - lo]);
+        }
+    }
+    quire__free(&v->a, res);
+    for (t = 1; t < QUIRE__VERIFY_MAX_THREADS; t++) {
+        quire_article_free(wk[t].a);
+        quire_reader_free(wk[t].r);
     }
 }
 
