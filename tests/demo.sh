@@ -1,6 +1,7 @@
 #!/bin/sh
-# make demo: the main job on the bundled examples: pack, inspect, read back,
-# and check that what comes back is byte for byte what went in.
+# make demo: the main job on the bundled examples: make a key, pack and
+# sign, verify, read back (and check that what comes back is byte for byte
+# what went in), prove one article, append a day's articles, co-sign.
 set -eu
 Q=${1:-build/quire}
 D=build/demo
@@ -8,23 +9,53 @@ rm -rf "$D"
 mkdir -p "$D"
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
-say quire pack -o $D/demo.quire tests/data/*.txt tests/data/sample.jsonl
-"$Q" pack -o "$D/demo.quire" tests/data/*.txt tests/data/sample.jsonl
+say quire keygen -W -p $D/archivist.pub -s $D/archivist.key
+"$Q" keygen -W -p "$D/archivist.pub" -s "$D/archivist.key"
+
+say quire pack -o $D/demo.quire --sign $D/archivist.key tests/data/*.txt
+"$Q" pack -o "$D/demo.quire" --sign "$D/archivist.key" tests/data/*.txt
+
+say quire verify $D/demo.quire -p $D/archivist.pub
+"$Q" verify "$D/demo.quire" -p "$D/archivist.pub"
+
 say quire info $D/demo.quire
 "$Q" info "$D/demo.quire"
+
 say quire ls $D/demo.quire
 "$Q" ls "$D/demo.quire"
-say quire ls $D/demo.quire --since 2018-01-01 --until 2018-12-31
-"$Q" ls "$D/demo.quire" --since 2018-01-01 --until 2018-12-31
+
 say "quire cat $D/demo.quire 4 | head -c 300"
-"$Q" cat "$D/demo.quire" 4 | head -c 300; echo
+"$Q" cat "$D/demo.quire" 4 | head -c 300
+echo
+
 say quire extract $D/demo.quire -d $D/files
 "$Q" extract "$D/demo.quire" -d "$D/files"
 for f in tests/data/*.txt; do
     cmp "$f" "$D/files/$(basename "$f")"
 done
 echo "every text file came back byte for byte"
+
+say quire prove $D/demo.quire 4 -o $D/seed.qproof
+"$Q" prove "$D/demo.quire" 4 -o "$D/seed.qproof"
+say quire verify-proof $D/seed.qproof -p $D/archivist.pub
+"$Q" verify-proof "$D/seed.qproof" -p "$D/archivist.pub"
+"$Q" cat "$D/seed.qproof" | cmp - tests/data/nbc-2018-10-07-pompeo-kim.txt
+echo "the proof alone gives back the article, byte for byte ($(wc -c <"$D/seed.qproof") bytes)"
+
+say quire append $D/demo.quire --sign $D/archivist.key tests/data/sample.jsonl
+"$Q" append "$D/demo.quire" --sign "$D/archivist.key" tests/data/sample.jsonl
+
+say quire keygen -W -p $D/witness.pub -s $D/witness.key '&&' quire sign $D/demo.quire -s $D/witness.key
+"$Q" keygen -W -p "$D/witness.pub" -s "$D/witness.key" >/dev/null
+"$Q" sign "$D/demo.quire" -s "$D/witness.key"
+
+say quire verify $D/demo.quire -p $D/archivist.pub -p $D/witness.pub --require-role witness
+"$Q" verify "$D/demo.quire" -p "$D/archivist.pub" -p "$D/witness.pub" --require-role witness
+
+say quire ls $D/demo.quire --since 2023-03-15 --until 2023-03-17
+"$Q" ls "$D/demo.quire" --since 2023-03-15 --until 2023-03-17
+
 say quire extract $D/demo.quire --jsonl
-"$Q" extract "$D/demo.quire" --jsonl > "$D/all.jsonl"
-wc -l < "$D/all.jsonl" | sed 's/$/ articles written back as JSON Lines/'
+"$Q" extract "$D/demo.quire" --jsonl >"$D/all.jsonl"
+wc -l <"$D/all.jsonl" | sed 's/$/ articles written back as JSON Lines/'
 printf '\ndemo finished: archive at %s\n' "$D/demo.quire"
