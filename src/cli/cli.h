@@ -31,6 +31,13 @@ int exit_for(int code);
 /* Writes s[0..n) escaping control characters and invalid UTF-8 (for text
  * that comes from an archive and goes to a terminal). */
 void put_safe(FILE *f, const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
+int utf8_seq_len(const unsigned char *s, size_t n);
+/* A JSON string literal: UTF-8 kept, invalid bytes as U+FFFD, controls escaped. */
+void json_put(FILE *f, const char *s, size_t n);
+void json_cstr(FILE *f, const char *s);
+/* Lowercase hex. */
+void hex_put(FILE *f, const uint8_t *p, size_t n);
 /* Writes all bytes; returns 0 or -1. */
 int write_all(FILE *f, const void *p, size_t n);
 

@@ -130,7 +130,7 @@ report(const char *file, int code, const quire_diag *d)
     return exit_for(code);
 }
 
-static int
+int
 utf8_seq_len(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
@@ -184,6 +184,49 @@ put_safe(FILE *f, const char *s, size_t n)
             fwrite(p + i, 1, (size_t)l, f);
             i += (size_t)l;
         }
+    }
+}
+
+void
+json_put(FILE *f, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    fputc('"', f);
+    while (i < n) {
+        int k = utf8_seq_len(p + i, n - i);
+        if (k == 0) {
+            fputs("\\ufffd", f); /* not UTF-8: the replacement character */
+            i++;
+        } else if (k > 1) {
+            fwrite(p + i, 1, (size_t)k, f);
+            i += (size_t)k;
+        } else if (p[i] == '"' || p[i] == '\\') {
+            fprintf(f, "\\%c", p[i]);
+            i++;
+        } else if (p[i] < 0x20 || p[i] == 0x7F) {
+            fprintf(f, "\\u%04x", p[i]);
+            i++;
+        } else {
+            fputc(p[i], f);
+            i++;
+        }
+    }
+    fputc('"', f);
+}
+
+void
+json_cstr(FILE *f, const char *s)
+{
+    json_put(f, s, strlen(s));
+}
+
+void
+hex_put(FILE *f, const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        fprintf(f, "%02x", p[i]);
     }
 }
 

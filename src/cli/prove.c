@@ -13,31 +13,7 @@
 /* ====================================================================== */
 /* helpers */
 
-static void
-hexs(FILE *f, const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        fprintf(f, "%02x", p[i]);
-    }
-}
 
-static void
-json_string(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    putchar('"');
-    for (; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\') {
-            printf("\\%c", *p);
-        } else if (*p < 0x20) {
-            printf("\\u%04x", *p);
-        } else {
-            putchar(*p);
-        }
-    }
-    putchar('"');
-}
 
 /* Writes buf to path through a temporary file in the same directory,
  * renamed into place when complete; "-" is standard output. */
@@ -298,7 +274,7 @@ on_finding(void *ctx, const quire_finding *f)
     }
     if (v->json) {
         printf("{\"type\":\"finding\",\"file\":");
-        json_string(v->file);
+        json_cstr(stdout, v->file);
         printf(",\"severity\":\"%s\",\"code\":\"%s\",\"value\":%d,\"offset\":%llu,",
                sev_name(f->severity), f->code != 0 ? quire_error_name(f->code) : "QUIRE_OK",
                f->code, (unsigned long long)f->offset);
@@ -308,21 +284,21 @@ on_finding(void *ctx, const quire_finding *f)
             printf("\"article\":null,");
         }
         printf("\"what\":");
-        json_string(f->what != NULL ? f->what : "");
+        json_cstr(stdout, f->what != NULL ? f->what : "");
         printf(",\"message\":");
-        json_string(f->message);
+        json_cstr(stdout, f->message);
         if (f->signer != NULL) {
             char key[57], kid[17];
             quire_pubkey_string(&f->signer->key, key);
             quire_keyid_hex(f->signer->key.key_id, kid);
             printf(",\"signer\":{\"index\":%d,\"role\":", f->signer->index);
-            json_string(f->signer->role_name);
+            json_cstr(stdout, f->signer->role_name);
             printf(",\"key_id\":\"%s\",\"public_key\":\"%s\",\"valid\":%s,\"trusted\":%s,"
                    "\"label\":",
                    kid, key, f->signer->valid ? "true" : "false",
                    f->signer->trusted ? "true" : "false");
             if (f->signer->label != NULL) {
-                json_string(f->signer->label);
+                json_cstr(stdout, f->signer->label);
             } else {
                 printf("null");
             }
@@ -359,25 +335,25 @@ print_summary(const pctx *v, const quire_proof_info *s)
     }
     if (v->json) {
         printf("{\"type\":\"summary\",\"file\":");
-        json_string(v->file);
+        json_cstr(stdout, v->file);
         printf(",\"valid\":%s,\"errors\":%llu,\"warnings\":%llu,\"archive_id\":\"",
                s->valid ? "true" : "false", (unsigned long long)s->errors,
                (unsigned long long)s->warnings);
-        hexs(stdout, s->archive_id, 16);
+        hex_put(stdout, s->archive_id, 16);
         printf("\",\"article\":%llu,\"digest\":\"", (unsigned long long)s->article);
-        hexs(stdout, s->digest, 32);
+        hex_put(stdout, s->digest, 32);
         printf("\",\"record_size\":%zu,\"path_length\":%zu,\"checkpoint\":%llu,"
                "\"tree_size\":%llu,\"created\":%lld,\"root\":\"",
                s->record_len, s->path_len, (unsigned long long)s->checkpoint,
                (unsigned long long)s->tree_size, (long long)s->created);
-        hexs(stdout, s->root, 32);
+        hex_put(stdout, s->root, 32);
         printf("\",\"consistency_from\":");
         if (s->has_consistency) {
             printf("%llu,\"consistency_length\":%zu,\"old_root\":",
                    (unsigned long long)s->consistency_from, s->consistency_len);
             if (s->old_root_known) {
                 putchar('"');
-                hexs(stdout, s->old_root, 32);
+                hex_put(stdout, s->old_root, 32);
                 putchar('"');
             } else {
                 printf("null");
@@ -392,10 +368,10 @@ print_summary(const pctx *v, const quire_proof_info *s)
     put_safe(stdout, v->file, strlen(v->file));
     printf(": %s: article %llu of %llu in archive ", s->valid ? "valid" : "INVALID",
            (unsigned long long)s->article, (unsigned long long)s->tree_size);
-    hexs(stdout, s->archive_id, 16);
+    hex_put(stdout, s->archive_id, 16);
     printf(", checkpoint %llu; %zu path hash%s to root ", (unsigned long long)s->checkpoint,
            s->path_len, s->path_len == 1 ? "" : "es");
-    hexs(stdout, s->root, 32);
+    hex_put(stdout, s->root, 32);
     printf("; %zu signature%s (%zu valid, %zu trusted)", s->signatures,
            s->signatures == 1 ? "" : "s", s->valid_signatures, s->trusted_signatures);
     if (s->errors != 0 || s->warnings != 0) {
@@ -503,17 +479,17 @@ cmd_verify_proof(int argc, char **argv)
                 (json || e == QUIRE_OK || e == QUIRE_E_CHAIN || e == QUIRE_E_ARCHIVE_ID)) {
                 if (json) {
                     printf("{\"type\":\"later\",\"file\":");
-                    json_string(file);
+                    json_cstr(stdout, file);
                     printf(",\"later\":");
-                    json_string(later);
+                    json_cstr(stdout, later);
                     printf(",\"valid\":%s,\"code\":\"%s\",\"value\":%d,\"from\":%llu,\"to\":%llu",
                            e == 0 ? "true" : "false", e != 0 ? quire_error_name(e) : "QUIRE_OK", e,
                            (unsigned long long)io.tree_size, (unsigned long long)il.tree_size);
                     if (e != 0) {
                         printf(",\"offset\":%llu,\"what\":", (unsigned long long)d.offset);
-                        json_string(d.what != NULL ? d.what : "");
+                        json_cstr(stdout, d.what != NULL ? d.what : "");
                         printf(",\"message\":");
-                        json_string(d.detail != NULL ? d.detail : quire_strerror(e));
+                        json_cstr(stdout, d.detail != NULL ? d.detail : quire_strerror(e));
                     }
                     printf("}\n");
                 } else if (e == 0) {

@@ -13,29 +13,6 @@
 
 /* ---- JSON output helpers (text from the archive is valid UTF-8) ---- */
 
-static void
-json_str(FILE *f, const char *s, size_t n)
-{
-    size_t i;
-    fputc('"', f);
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default:
-            if (c < 0x20) {
-                fprintf(f, "\\u%04x", c);
-            } else {
-                fputc(c, f);
-            }
-        }
-    }
-    fputc('"', f);
-}
 
 static int
 text_field(const quire_article *a, int key, const char **s, size_t *n)
@@ -94,12 +71,12 @@ ls_line(const quire_article *a, uint64_t n, const uint8_t digest[32], int json)
         for (k = 0; k < 4; k++) {
             if (text_field(a, keys[k], &s, &len)) {
                 printf(",\"%s\":", names[k]);
-                json_str(stdout, s, len);
+                json_put(stdout, s, len);
             }
         }
         if (text_field(a, QUIRE_F_FILENAME, &s, &len)) {
             printf(",\"filename\":");
-            json_str(stdout, s, len);
+            json_put(stdout, s, len);
         }
         fputs("}\n", stdout);
         return;

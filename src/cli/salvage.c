@@ -60,87 +60,9 @@ code_name(int code)
     return code != 0 ? quire_error_name(code) : "QUIRE_OK";
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len, i;
-    unsigned long cp;
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len) {
-        return 0;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-        return 0;
-    }
-    return len;
-}
 
-/* A JSON string: UTF-8 kept, invalid bytes as U+FFFD, controls escaped. */
-static void
-json_str(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    putchar('"');
-    while (i < n) {
-        size_t k = utf8_len(p + i, n - i);
-        if (k == 0) {
-            printf("\\ufffd");
-            i++;
-        } else if (k > 1) {
-            fwrite(p + i, 1, k, stdout);
-            i += k;
-        } else if (p[i] == '"' || p[i] == '\\') {
-            printf("\\%c", p[i]);
-            i++;
-        } else if (p[i] < 0x20 || p[i] == 0x7F) {
-            printf("\\u%04x", p[i]);
-            i++;
-        } else {
-            putchar(p[i]);
-            i++;
-        }
-    }
-    putchar('"');
-}
 
-static void
-json_cstr(const char *s)
-{
-    json_str(s, strlen(s));
-}
 
-static void
-hexs(const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        printf("%02x", p[i]);
-    }
-}
 
 static const char *
 kind_name(int kind)
@@ -178,14 +100,14 @@ on_item(void *ctx, const quire_salvage_item *it)
                    it->numbers_verified ? "true" : "false");
             if (it->digest != NULL) {
                 putchar('"');
-                hexs(it->digest, 32);
+                hex_put(stdout, it->digest, 32);
                 putchar('"');
             } else {
                 printf("null");
             }
             printf(",\"url\":");
             if (it->url != NULL) {
-                json_str(it->url, it->url_len);
+                json_put(stdout, it->url, it->url_len);
             } else {
                 printf("null");
             }
@@ -193,9 +115,9 @@ on_item(void *ctx, const quire_salvage_item *it)
         default: break;
         }
         printf(",\"what\":");
-        json_cstr(it->what);
+        json_cstr(stdout, it->what);
         printf(",\"message\":");
-        json_cstr(it->message);
+        json_cstr(stdout, it->message);
         printf("}\n");
         return 0;
     }
@@ -276,9 +198,9 @@ print_summary(const sctx *c, const char *out, const quire_salvage_report *r, int
     }
     if (c->json) {
         printf("{\"type\":\"summary\",\"file\":");
-        json_cstr(c->file);
+        json_cstr(stdout, c->file);
         printf(",\"output\":");
-        json_cstr(out);
+        json_cstr(stdout, out);
         printf(",\"source_bytes\":%llu,\"header_ok\":%s,\"frames\":%llu,\"damaged_ranges\":%llu,"
                "\"damaged_bytes\":%llu,\"blocks\":%llu,\"index\":%s,\"index_articles\":%llu,"
                "\"recovered\":%llu,\"verified\":%llu,\"lost\":%llu,\"total\":%llu,"
@@ -294,7 +216,7 @@ print_summary(const sctx *c, const char *out, const quire_salvage_report *r, int
                r->scan_budget_spent ? "true" : "false");
         if (r->has_verified_root) {
             putchar('"');
-            hexs(r->verified_root, 32);
+            hex_put(stdout, r->verified_root, 32);
             printf("\",\"verified_tree_size\":%llu,\"verified_checkpoint\":%llu",
                    (unsigned long long)r->verified_tree_size,
                    (unsigned long long)r->verified_checkpoint);
@@ -302,7 +224,7 @@ print_summary(const sctx *c, const char *out, const quire_salvage_report *r, int
             printf("null");
         }
         printf(",\"comment\":");
-        json_str(r->comment, r->comment_len);
+        json_put(stdout, r->comment, r->comment_len);
         printf(",\"exit\":%d}\n", status);
         return;
     }

@@ -133,31 +133,7 @@ sev_name(int s)
     return s == QUIRE_SEV_ERROR ? "error" : s == QUIRE_SEV_WARNING ? "warning" : "info";
 }
 
-static void
-json_string(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    putchar('"');
-    for (; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\') {
-            printf("\\%c", *p);
-        } else if (*p < 0x20) {
-            printf("\\u%04x", *p);
-        } else {
-            putchar(*p);
-        }
-    }
-    putchar('"');
-}
 
-static void
-hexs(const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        printf("%02x", p[i]);
-    }
-}
 
 static int
 on_finding(void *ctx, const quire_finding *f)
@@ -182,21 +158,21 @@ on_finding(void *ctx, const quire_finding *f)
             printf("\"article\":null,");
         }
         printf("\"what\":");
-        json_string(f->what != NULL ? f->what : "");
+        json_cstr(stdout, f->what != NULL ? f->what : "");
         printf(",\"message\":");
-        json_string(f->message);
+        json_cstr(stdout, f->message);
         if (f->signer != NULL) {
             char key[57], kid[17];
             quire_pubkey_string(&f->signer->key, key);
             quire_keyid_hex(f->signer->key.key_id, kid);
             printf(",\"signer\":{\"index\":%d,\"role\":", f->signer->index);
-            json_string(f->signer->role_name);
+            json_cstr(stdout, f->signer->role_name);
             printf(",\"key_id\":\"%s\",\"public_key\":\"%s\",\"valid\":%s,\"trusted\":%s,"
                    "\"label\":",
                    kid, key, f->signer->valid ? "true" : "false",
                    f->signer->trusted ? "true" : "false");
             if (f->signer->label != NULL) {
-                json_string(f->signer->label);
+                json_cstr(stdout, f->signer->label);
             } else {
                 printf("null");
             }
@@ -230,7 +206,7 @@ print_summary(const vctx *v, const quire_verify_summary *s, int fast)
     }
     if (v->json) {
         printf("{\"type\":\"summary\",\"file\":");
-        json_string(v->file);
+        json_cstr(stdout, v->file);
         printf(",\"valid\":%s,\"mode\":\"%s\",\"errors\":%llu,\"warnings\":%llu,"
                "\"articles\":%llu,\"checked\":%llu,\"sealed\":%s,\"checkpoint\":%llu,"
                "\"tree_size\":%llu,\"created\":%lld,\"root\":\"",
@@ -239,9 +215,9 @@ print_summary(const vctx *v, const quire_verify_summary *s, int fast)
                (unsigned long long)s->articles, (unsigned long long)s->checked,
                s->sealed ? "true" : "false", (unsigned long long)s->checkpoint,
                (unsigned long long)s->tree_size, (long long)s->created);
-        hexs(s->root, 32);
+        hex_put(stdout, s->root, 32);
         printf("\",\"archive_id\":\"");
-        hexs(s->archive_id, 16);
+        hex_put(stdout, s->archive_id, 16);
         printf("\",\"signatures\":%zu,\"valid_signatures\":%zu,\"trusted_signatures\":%zu,"
                "\"publisher_signed\":%llu,\"publisher_valid\":%llu}\n",
                s->signatures, s->valid_signatures, s->trusted_signatures,
