@@ -18,6 +18,15 @@
 
 #define FUZZ_MAX_INPUT ((size_t)1 << 20)
 
+
+/* The members' bytes; an object whose keys and values are all empty has
+ * no text buffer, and NULL + 0 is undefined. */
+static const uint8_t *
+tp(const quire__jobject *o)
+{
+    return o->text.p != NULL ? o->text.p : (const uint8_t *)"";
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void *
@@ -49,7 +58,7 @@ same_bytes(const quire__jobject *a, size_t a_off, size_t a_len, const quire__job
     if (a_len != b_len) {
         return 0;
     }
-    return a_len == 0 || memcmp(a->text.p + a_off, b->text.p + b_off, a_len) == 0;
+    return a_len == 0 || memcmp(tp(a) + a_off, tp(b) + b_off, a_len) == 0;
 }
 
 /* A failed call leaves a sane code, offset and name, and an empty object. */
@@ -107,12 +116,12 @@ serialize(const quire__jobject *o, quire__buf *b)
         if (i > 0) {
             quire__put_u8(b, ',');
         }
-        quire__json_put_string(b, o->text.p + m->key_off, m->key_len);
+        quire__json_put_string(b, tp(o) + m->key_off, m->key_len);
         quire__put_u8(b, ':');
         if (m->kind == QUIRE__J_STRING) {
-            quire__json_put_string(b, o->text.p + m->val_off, m->val_len);
+            quire__json_put_string(b, tp(o) + m->val_off, m->val_len);
         } else {
-            quire__put_bytes(b, o->text.p + m->val_off, m->val_len);
+            quire__put_bytes(b, tp(o) + m->val_off, m->val_len);
         }
     }
     quire__put_u8(b, '}');

@@ -14,6 +14,12 @@
 
 #include "internal.h"
 
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+#include <sanitizer/msan_interface.h>
+#endif
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -250,6 +256,11 @@ LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned in
         }
         memcpy(mut, R.buf + R.off[k], R.n_len[k]);
         mut_len = LLVMFuzzerMutate(mut, R.n_len[k], cap);
+#if defined(__has_feature)
+#if __has_feature(memory_sanitizer)
+        __msan_unpoison(mut, mut_len); /* libFuzzer's mutator is not instrumented */
+#endif
+#endif
         mut_i = k;
         break;
     }

@@ -249,7 +249,7 @@ open_indexed(quire_reader *r, quire_diag *d)
     /* preset dictionary [4.3] */
     if (r->tr.dict_offset != 0) {
         uint64_t end;
-        if (r->tr.dict_offset < QUIRE__HEADER_LEN) {
+        if (r->tr.dict_offset < QUIRE__HEADER_LEN || r->tr.dict_offset >= tr_at) {
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 8, -1,
                                "trailer dictionary offset");
         }
@@ -264,7 +264,7 @@ open_indexed(quire_reader *r, quire_diag *d)
         r->dict_len = f.len;
     }
     if (r->tr.seal_offset != 0) {
-        if (r->tr.seal_offset < QUIRE__HEADER_LEN) {
+        if (r->tr.seal_offset < QUIRE__HEADER_LEN || r->tr.seal_offset >= tr_at) {
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 16, -1,
                                "trailer seal offset");
         }
