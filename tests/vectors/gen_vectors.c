@@ -596,6 +596,84 @@ gen_valid(void)
     mf_line("valid/cosigned.quire", "QUIRE_OK", -1,
             "--keyring keys/keyring --min-signatures 2 --require-role witness");
     n_valid++;
+
+    /* a second checkpoint appended with quire_writer_open_append: chained
+     * to the first by its digest and a consistency proof (spec 11.3) */
+    snprintf(path, sizeof path, "%s/valid/appended.quire", outdir);
+    write_file("valid/appended.quire", base[B_ONE].p, base[B_ONE].len);
+    {
+        quire_writer *w = NULL;
+        quire_article *art = NULL;
+        static const char *const bodies[] = {"The ferry timetable changes on Monday.",
+                                             "Volunteers planted forty trees by the canal."};
+        int i;
+        memset(&d, 0, sizeof d);
+        if ((e = quire_writer_new(&w, NULL)) != 0 || (e = quire_article_new(&art, NULL)) != 0 ||
+            (e = quire_writer_add_signer(w, K[K_ARCHIVIST].sk, QUIRE_ROLE_ARCHIVIST, NULL)) != 0 ||
+            (e = quire_writer_set_checkpoint(w, 1700086400, "day two", 7)) != 0 ||
+            (e = quire_writer_open_append(w, path, &d)) != 0) {
+            die("append", e);
+        }
+        for (i = 0; i < 2; i++) {
+            quire_article_clear(art);
+            if ((e = quire_article_add_part(art, "body", 4, "text/plain", 10, bodies[i],
+                                            strlen(bodies[i]))) != 0 ||
+                (e = quire_writer_add(w, art, NULL, &d)) != 0) {
+                die("append article", e);
+            }
+        }
+        if ((e = quire_writer_finish(w, &d)) != 0) {
+            die("append finish", e);
+        }
+        quire_writer_free(w);
+        quire_article_free(art);
+    }
+    mf_line("valid/appended.quire", "QUIRE_OK", -1, "--keyring keys/keyring");
+    n_valid++;
+}
+
+/* The chain of checkpoints (spec 11.3): the first checkpoint's statement
+ * changed (its CRC repaired) no longer has the digest the second names. */
+static void
+gen_chain(void)
+{
+    char path[4096];
+    uint8_t *p;
+    size_t n;
+    long s0, s1;
+    fz_arch a;
+    FILE *f;
+    long len;
+    mf_comment("checkpoint chain (spec 11.3)");
+    snprintf(path, sizeof path, "%s/valid/appended.quire", outdir);
+    f = fopen(path, "rb");
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) != 0) {
+        perror(path);
+        exit(1);
+    }
+    p = (uint8_t *)malloc((size_t)len);
+    if (p == NULL || fread(p, 1, (size_t)len, f) != (size_t)len) {
+        perror(path);
+        exit(1);
+    }
+    fclose(f);
+    n = (size_t)len;
+    if (fz_parse(&a, p, n) != 0) {
+        fprintf(stderr, "gen_vectors: cannot parse appended.quire\n");
+        exit(1);
+    }
+    free(p);
+    s0 = fz_first(&a, QUIRE__FT_SEAL);
+    s1 = fz_last(&a, QUIRE__FT_SEAL);
+    if (s0 < 0 || s1 <= s0) {
+        fprintf(stderr, "gen_vectors: appended.quire has no two seals\n");
+        exit(1);
+    }
+    /* the created time of checkpoint 0: any value decodes, the digest changes */
+    a.f[s0].pl.p[4 + 176] ^= 0x01;
+    out_arch("chain_previous_changed.quire", &a, "QUIRE_E_CHAIN",
+             (long long)fz_off(&a, (size_t)s1), "-");
 }
 
 /* ====================================================================
@@ -1229,6 +1307,7 @@ main(int argc, char **argv)
     gen_trailer();
     gen_seal();
     gen_trust();
+    gen_chain();
     write_file("MANIFEST", manifest.p, manifest.len);
     fz_vec_free(&manifest);
     for (b = 0; b < B_N; b++) {
