@@ -79,6 +79,12 @@ int quire__merkle_consistency_verify(uint64_t m, uint64_t n, const uint8_t old_r
  * *zmsg receives zlib's static message or NULL. */
 int quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                    size_t raw_len, const uint8_t *dict, size_t dict_len, const char **zmsg);
+/* The same, but stops once need (<= raw_len) bytes are out; when need <
+ * raw_len the end of the stream is not checked (a random access reads only
+ * the records it needs; their digests are checked). */
+int quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_len,
+                          uint8_t *out, size_t raw_len, size_t need, const uint8_t *dict,
+                          size_t dict_len, const char **zmsg);
 /* Deflates in[0..in_len) at level into b (appended). */
 int quire__deflate(const quire__allocator *a, int level, const uint8_t *in, size_t in_len,
                    const uint8_t *dict, size_t dict_len, quire__buf *b);
@@ -134,6 +140,7 @@ struct quire_reader {
     size_t blk_cap;
     size_t blk_len;
     int64_t blk_no;    /* indexed mode: block number; scan mode unused */
+    size_t blk_have;   /* bytes of it inflated (a prefix for random access) */
 
     /* sequential scan */
     quire__cur scan;   /* over the whole file, at the next frame */
@@ -171,6 +178,10 @@ int quire__keyring_has_id(const quire_keyring *kr, const uint8_t key_id[8]);
  * validly framed, signed archives around arbitrary records with it). */
 int quire__writer_add_raw(quire_writer *w, const uint8_t *rec, size_t len, quire_diag *d);
 int quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d);
+/* Makes at least need bytes of block bno available (all of it when need is
+ * its size, with the stream's end checked). */
+int quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_t article,
+                              quire_diag *d);
 /* Opens for verification: like quire_reader_open_memory on r->buf. */
 int quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f,
                            quire_diag *d, int64_t article, const char *what);

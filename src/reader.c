@@ -420,7 +420,7 @@ ensure_blk(quire_reader *r, size_t n)
 /* Inflates a block whose header is h into r->blk. */
 static int
 inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64_t article,
-              quire_diag *d)
+              size_t need, quire_diag *d)
 {
     const char *zmsg = NULL;
     int e;
@@ -436,30 +436,35 @@ inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, in
         if (h->raw_size != 0) {
             memcpy(r->blk, h->data, h->raw_size);
         }
-    } else if ((e = quire__inflate(&r->a, h->data, h->data_len, r->blk, h->raw_size,
-                                   (h->flags & QUIRE__BLOCK_F_DICT) ? r->dict : NULL, r->dict_len,
-                                   &zmsg)) != 0) {
+    } else if ((e = quire__inflate_prefix(&r->a, h->data, h->data_len, r->blk, h->raw_size,
+                                          need, (h->flags & QUIRE__BLOCK_F_DICT) ? r->dict : NULL,
+                                          r->dict_len, &zmsg)) != 0) {
         return QUIRE__FAIL_DETAIL(d, e, frame_at + QUIRE__FRAME_HEAD + QUIRE__BLOCK_HEAD, article,
                                   "block data", zmsg);
     }
     r->blk_len = h->raw_size;
+    r->blk_have = h->codec == QUIRE__CODEC_STORED ? h->raw_size : need;
     return 0;
 }
 
 int
-quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
+quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_t article,
+                          quire_diag *d)
 {
     quire__iblock ib;
     quire__frame f;
     quire__block_head h;
     quire__cur c;
     int e;
-    if ((int64_t)bno == r->blk_no) {
+    if ((int64_t)bno == r->blk_no && r->blk_have >= need) {
         return 0;
     }
     quire__index_block(&r->ix, bno, &ib);
-    if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d, article,
-                      "block frame")) != 0) {
+    if (need > ib.raw_size) {
+        need = ib.raw_size;
+    }
+    if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d,
+                                    article, "block frame")) != 0) {
         return e;
     }
     if (f.type != QUIRE__FT_BLOK || (uint64_t)f.len + QUIRE__FRAME_OVERHEAD != ib.frame_size) {
@@ -474,11 +479,19 @@ quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_d
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset + QUIRE__FRAME_HEAD, article,
                            "block header differs from the index");
     }
-    if ((e = inflate_block(r, &h, ib.frame_offset, article, d)) != 0) {
+    if ((e = inflate_block(r, &h, ib.frame_offset, article, need, d)) != 0) {
         return e;
     }
     r->blk_no = bno;
     return 0;
+}
+
+int
+quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
+{
+    quire__iblock ib;
+    quire__index_block(&r->ix, bno, &ib);
+    return quire__reader_load_prefix(r, bno, ib.raw_size, article, d);
 }
 
 /* see quire.h */
@@ -502,7 +515,9 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
         return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)n, "article number");
     }
     quire__index_article(&r->ix, n, &dg, &bno, &off, &len);
-    if ((e = quire__reader_load_block(r, bno, (int64_t)n, d)) != 0) {
+    /* inflate only as far as this record ends: a random access reads half
+     * a block on average; its digest is checked below */
+    if ((e = quire__reader_load_prefix(r, bno, (size_t)off + len, (int64_t)n, d)) != 0) {
         return e;
     }
     quire__index_block(&r->ix, bno, &ib);
@@ -797,7 +812,8 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
                                              (int64_t)r->scan_next_article,
                                              "block first article"));
             }
-            if ((e = inflate_block(r, &h, f.offset, (int64_t)r->scan_next_article, d)) != 0) {
+            if ((e = inflate_block(r, &h, f.offset, (int64_t)r->scan_next_article, h.raw_size,
+                                   d)) != 0) {
                 return poison(r, e);
             }
             /* count the records first: the block must hold exactly n_records */

@@ -29,6 +29,14 @@ int
 quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                size_t raw_len, const uint8_t *dict, size_t dict_len, const char **zmsg)
 {
+    return quire__inflate_prefix(a, in, in_len, out, raw_len, raw_len, dict, dict_len, zmsg);
+}
+
+int
+quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
+                      size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
+                      const char **zmsg)
+{
     z_stream zs;
     int zr, rc = QUIRE_E_INFLATE;
     *zmsg = NULL;
@@ -61,7 +69,8 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
             zs.next_out = &spare;
             zs.avail_out = 1;
         } else {
-            zs.avail_out = out_left > UINT_MAX ? UINT_MAX : (uInt)out_left;
+            size_t cap = need < raw_len ? need - done_out : out_left;
+            zs.avail_out = cap > UINT_MAX ? UINT_MAX : (uInt)cap;
         }
         zr = inflate(&zs, Z_NO_FLUSH);
         if (full) {
@@ -96,6 +105,10 @@ quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint
         }
         if (zr == Z_MEM_ERROR) {
             rc = QUIRE_E_NOMEM;
+            break;
+        }
+        if (zr == Z_OK && need < raw_len && (size_t)(zs.next_out - out) >= need) {
+            rc = 0; /* the prefix asked for is there; the rest is not read */
             break;
         }
         if (zr == Z_OK && ((size_t)(zs.next_in - in) != done_in ||
