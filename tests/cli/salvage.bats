@@ -215,3 +215,71 @@ EOF
     run q verify -q "$T/o.qr"
     assert_success
 }
+
+@test "Reuters with 10 random 64-byte ranges overwritten: exactly the affected articles named, all others back" {
+    require_reuters
+    cp "$R" "$T/ten.qr"
+    # ten ranges (fixed seed) inside the block area; the articles of every
+    # block a range touches are the ones that must be named
+    layout "$R" >"$T/layout"
+    python3 - "$T/ten.qr" "$T/layout" "$T/lost" <<'PY'
+import random, sys
+path, layout, lost_out = sys.argv[1:4]
+blocks = [tuple(map(int, l.split())) for l in open(layout)]
+lo, hi = blocks[0][0], blocks[-1][1]
+rnd = random.Random(20261128)
+d = bytearray(open(path, "rb").read())
+hit = set()
+for _ in range(10):
+    at = rnd.randrange(lo, hi - 64)
+    for i in range(at, at + 64):
+        d[i] ^= 0xA5
+    for k, (off, end, first, n) in enumerate(blocks):
+        if off < at + 64 and at < end:
+            hit.add(k)
+open(path, "wb").write(bytes(d))
+with open(lost_out, "w") as f:
+    for k in sorted(hit):
+        off, end, first, n = blocks[k]
+        for a in range(first, first + n):
+            print(a, file=f)
+PY
+    run --separate-stderr q salvage "$T/ten.qr" -o "$T/out.qr"
+    assert_failure 1
+    # every article of a damaged block is named, and no other
+    grep -o 'article [0-9]* lost' <<<"$stderr" | awk '{print $2}' | sort -n >"$T/named"
+    sort -n "$T/lost" >"$T/want"
+    cmp "$T/named" "$T/want" || fail "named $(wc -l <"$T/named"), expected $(wc -l <"$T/want")"
+    # every other article comes back with its digest, in order
+    digests "$BATS_FILE_TMPDIR/reuters.ls" | awk 'NR==FNR {lost[$1+1]=1; next} !(FNR in lost)' "$T/lost" - >"$T/want.dg"
+    q ls --json "$T/out.qr" >"$T/out.ls"
+    assert_equal "$(digests "$T/out.ls")" "$(cat "$T/want.dg")"
+    run q verify -q "$T/out.qr"
+    assert_success
+    # verify on the damaged file names the same articles
+    run --separate-stderr q verify "$T/ten.qr"
+    assert_failure 1
+    printf '%s\n' "$stderr" >"$T/verify.err"
+    python3 - "$T/want" "$T/verify.err" <<'PY'
+import re, sys
+want = {int(l) for l in open(sys.argv[1])}
+named = set()
+for a, b in re.findall(r"articles (\d+)\.\.(\d+) unreadable", open(sys.argv[2]).read()):
+    named.update(range(int(a), int(b) + 1))
+assert named == want, (len(named), len(want))
+PY
+}
+
+@test "Reuters with the trailer deleted: everything recovered from the blocks" {
+    require_reuters
+    local size total
+    size=$(file_size "$R")
+    head -c $((size - 72)) "$R" >"$T/notrailer.qr"
+    run --separate-stderr q salvage "$T/notrailer.qr" -o "$T/out.qr"
+    total=$(wc -l <"$BATS_FILE_TMPDIR/reuters.ls")
+    q ls --json "$T/out.qr" >"$T/out.ls"
+    assert_equal "$(digests "$T/out.ls")" "$(digests "$BATS_FILE_TMPDIR/reuters.ls")"
+    [ "$(wc -l <"$T/out.ls")" -eq "$total" ]
+    run q verify -q "$T/out.qr"
+    assert_success
+}
