@@ -30,6 +30,15 @@ quire__cur_fail(quire__cur *c, int code, const char *what)
     return c->err;
 }
 
+int
+quire__cur_fail_at(quire__cur *c, size_t off, int code, const char *what)
+{
+    if (c->err == 0) {
+        c->off = off;
+    }
+    return quire__cur_fail(c, code, what);
+}
+
 const uint8_t *
 quire__get_bytes(quire__cur *c, size_t n, const char *what)
 {

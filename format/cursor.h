@@ -29,6 +29,9 @@ typedef struct quire__cur {
 void quire__cur_init(quire__cur *c, const void *buf, size_t len, uint64_t base);
 /* Records an error unless one is already recorded; returns the sticky code. */
 int quire__cur_fail(quire__cur *c, int code, const char *what);
+/* The same, naming offset off (relative to buf) unless an error is already
+ * recorded. */
+int quire__cur_fail_at(quire__cur *c, size_t off, int code, const char *what);
 static inline size_t
 quire__cur_left(const quire__cur *c)
 {

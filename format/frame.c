@@ -630,15 +630,6 @@ quire__block_head_encode(quire__buf *b, const quire__block_head *h)
     quire__put_u64(b, h->first_article);
 }
 
-static int
-fail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
 int
 quire__block_head_decode(quire__cur *c, const quire__limits *l, quire__block_head *h)
 {
@@ -646,7 +637,7 @@ quire__block_head_decode(quire__cur *c, const quire__limits *l, quire__block_hea
     h->codec = quire__get_u8(c, "block codec");
     h->flags = quire__get_u8(c, "block flags");
     if (quire__get_u16(c, "block reserved") != 0) {
-        return fail_at(c, at + 2, QUIRE_E_RESERVED, "block reserved");
+        return quire__cur_fail_at(c, at + 2, QUIRE_E_RESERVED, "block reserved");
     }
     h->n_records = quire__get_u32(c, "block record count");
     h->raw_size = quire__get_u32(c, "block uncompressed size");
@@ -655,37 +646,37 @@ quire__block_head_decode(quire__cur *c, const quire__limits *l, quire__block_hea
         return c->err;
     }
     if (h->codec != QUIRE__CODEC_STORED && h->codec != QUIRE__CODEC_ZLIB) {
-        return fail_at(c, at, QUIRE_E_CODEC, "block codec");
+        return quire__cur_fail_at(c, at, QUIRE_E_CODEC, "block codec");
     }
     if ((h->flags & ~QUIRE__BLOCK_F_DICT) != 0) {
-        return fail_at(c, at + 1, QUIRE_E_RESERVED, "block flags");
+        return quire__cur_fail_at(c, at + 1, QUIRE_E_RESERVED, "block flags");
     }
     if (h->codec == QUIRE__CODEC_STORED && (h->flags & QUIRE__BLOCK_F_DICT) != 0) {
-        return fail_at(c, at + 1, QUIRE_E_BLOCK, "block flags");
+        return quire__cur_fail_at(c, at + 1, QUIRE_E_BLOCK, "block flags");
     }
     if (h->n_records == 0) {
-        return fail_at(c, at + 4, QUIRE_E_BLOCK, "block record count");
+        return quire__cur_fail_at(c, at + 4, QUIRE_E_BLOCK, "block record count");
     }
     if (h->raw_size > l->block) {
-        return fail_at(c, at + 8, QUIRE_E_LIMIT, "block uncompressed size");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_LIMIT, "block uncompressed size");
     }
     /* each record takes at least its length prefix and header */
     if ((uint64_t)h->n_records * (4 + QUIRE__RECORD_HEAD) > h->raw_size) {
-        return fail_at(c, at + 4, QUIRE_E_BLOCK, "block record count");
+        return quire__cur_fail_at(c, at + 4, QUIRE_E_BLOCK, "block record count");
     }
     if (h->first_article > l->articles) {
-        return fail_at(c, at + 12, QUIRE_E_LIMIT, "block first article");
+        return quire__cur_fail_at(c, at + 12, QUIRE_E_LIMIT, "block first article");
     }
     h->data_len = quire__cur_left(c);
     h->data = quire__get_bytes(c, h->data_len, "block data");
     if (h->codec == QUIRE__CODEC_STORED && h->data_len != h->raw_size) {
-        return fail_at(c, at + 8, QUIRE_E_BLOCK, "stored block size");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_BLOCK, "stored block size");
     }
     /* a compressed block may not expand beyond the ratio limit; no data at
      * all counts as one byte, so an empty stream cannot claim any size */
     if (h->codec == QUIRE__CODEC_ZLIB &&
         (uint64_t)h->raw_size > l->ratio * (uint64_t)(h->data_len > 0 ? h->data_len : 1)) {
-        return fail_at(c, at + 8, QUIRE_E_LIMIT, "block compression ratio");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_LIMIT, "block compression ratio");
     }
     return c->err;
 }
@@ -703,7 +694,7 @@ quire__block_next_record(quire__cur *c, const quire__limits *l, const uint8_t **
     }
     n = quire__get_u32(c, "record length");
     if (c->err == 0 && n < QUIRE__RECORD_HEAD) {
-        return fail_at(c, c->off - 4, QUIRE_E_BLOCK, "record length");
+        return quire__cur_fail_at(c, c->off - 4, QUIRE_E_BLOCK, "record length");
     }
     *rec = quire__get_bounded(c, n, l->record, "record");
     *rec_len = n;
@@ -728,29 +719,29 @@ quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h
     size_t at = c->off;
     h->codec = quire__get_u8(c, "index codec");
     if (quire__get_u8(c, "index flags") != 0) {
-        return fail_at(c, at + 1, QUIRE_E_RESERVED, "index flags");
+        return quire__cur_fail_at(c, at + 1, QUIRE_E_RESERVED, "index flags");
     }
     if (quire__get_u16(c, "index reserved") != 0) {
-        return fail_at(c, at + 2, QUIRE_E_RESERVED, "index reserved");
+        return quire__cur_fail_at(c, at + 2, QUIRE_E_RESERVED, "index reserved");
     }
     h->raw_size = quire__get_u64(c, "index uncompressed size");
     if (c->err != 0) {
         return c->err;
     }
     if (h->codec != QUIRE__CODEC_STORED && h->codec != QUIRE__CODEC_ZLIB) {
-        return fail_at(c, at, QUIRE_E_CODEC, "index codec");
+        return quire__cur_fail_at(c, at, QUIRE_E_CODEC, "index codec");
     }
     if (h->raw_size > l->index) {
-        return fail_at(c, at + 4, QUIRE_E_LIMIT, "index uncompressed size");
+        return quire__cur_fail_at(c, at + 4, QUIRE_E_LIMIT, "index uncompressed size");
     }
     h->data_len = quire__cur_left(c);
     h->data = quire__get_bytes(c, h->data_len, "index data");
     if (h->codec == QUIRE__CODEC_STORED && h->data_len != h->raw_size) {
-        return fail_at(c, at + 4, QUIRE_E_INDEX, "stored index size");
+        return quire__cur_fail_at(c, at + 4, QUIRE_E_INDEX, "stored index size");
     }
     if (h->codec == QUIRE__CODEC_ZLIB &&
         h->raw_size > l->ratio * (uint64_t)(h->data_len > 0 ? h->data_len : 1)) {
-        return fail_at(c, at + 4, QUIRE_E_LIMIT, "index compression ratio");
+        return quire__cur_fail_at(c, at + 4, QUIRE_E_LIMIT, "index compression ratio");
     }
     return c->err;
 }
@@ -778,7 +769,7 @@ quire__trailer_decode(quire__cur *c, quire__trailer *t)
     size_t at = c->off;
     const uint8_t *end;
     if (quire__cur_left(c) != QUIRE__TRAILER_PAYLOAD) {
-        return fail_at(c, at, QUIRE_E_TRAILER, "trailer length");
+        return quire__cur_fail_at(c, at, QUIRE_E_TRAILER, "trailer length");
     }
     t->index_offset = quire__get_u64(c, "trailer index offset");
     t->dict_offset = quire__get_u64(c, "trailer dictionary offset");
@@ -788,10 +779,10 @@ quire__trailer_decode(quire__cur *c, quire__trailer *t)
     t->self_offset = quire__get_u64(c, "trailer offset");
     end = quire__get_bytes(c, sizeof trailer_end, "trailer end mark");
     if (end != NULL && memcmp(end, trailer_end, sizeof trailer_end) != 0) {
-        return fail_at(c, at + 48, QUIRE_E_TRAILER, "trailer end mark");
+        return quire__cur_fail_at(c, at + 48, QUIRE_E_TRAILER, "trailer end mark");
     }
     if (c->err == 0 && t->self_offset != quire__cur_pos(c) - QUIRE__TRAILER_PAYLOAD - 12) {
-        return fail_at(c, at + 40, QUIRE_E_TRAILER, "trailer offset");
+        return quire__cur_fail_at(c, at + 40, QUIRE_E_TRAILER, "trailer offset");
     }
     return c->err;
 }

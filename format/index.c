@@ -190,15 +190,6 @@ quire__pairs_sort(uint8_t *pairs, size_t n, int signed_key)
     }
 }
 
-static int
-fail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
 /* Reads a count then count x size bytes, checking the limit and the bytes
  * that remain before forming the product. */
 static const uint8_t *
@@ -210,11 +201,11 @@ get_table(quire__cur *c, uint64_t *count, uint64_t max, size_t size, const char 
         return NULL;
     }
     if (*count > max) {
-        fail_at(c, at, QUIRE_E_LIMIT, what);
+        quire__cur_fail_at(c, at, QUIRE_E_LIMIT, what);
         return NULL;
     }
     if (*count > quire__cur_left(c) / size) {
-        fail_at(c, at, QUIRE_E_TRUNCATED, what);
+        quire__cur_fail_at(c, at, QUIRE_E_TRUNCATED, what);
         return NULL;
     }
     return quire__get_bytes(c, (size_t)*count * size, what);
@@ -235,18 +226,18 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
         return c->err;
     }
     if (ix->n_articles > l->articles) {
-        return fail_at(c, at, QUIRE_E_LIMIT, "index article count");
+        return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "index article count");
     }
     if (nb > ix->n_articles) {
-        return fail_at(c, at + 8, QUIRE_E_INDEX, "index block count");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_INDEX, "index block count");
     }
     if (nb > quire__cur_left(c) / QUIRE__BLOCK_ENTRY) {
-        return fail_at(c, at + 8, QUIRE_E_TRUNCATED, "index block count");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_TRUNCATED, "index block count");
     }
     ix->n_blocks = nb;
     ix->blocks = quire__get_bytes(c, (size_t)nb * QUIRE__BLOCK_ENTRY, "index block table");
     if (c->err == 0 && ix->n_articles > quire__cur_left(c) / QUIRE__ARTICLE_ENTRY) {
-        return fail_at(c, at, QUIRE_E_TRUNCATED, "index article count");
+        return quire__cur_fail_at(c, at, QUIRE_E_TRUNCATED, "index article count");
     }
     ix->articles =
         quire__get_bytes(c, (size_t)ix->n_articles * QUIRE__ARTICLE_ENTRY, "index article table");
@@ -266,23 +257,23 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
         quire__index_block(ix, i, &b);
         if (b.frame_offset < prev_end || b.frame_size < QUIRE__FRAME_OVERHEAD + QUIRE__BLOCK_HEAD ||
             b.frame_offset > max_offset || b.frame_size > max_offset - b.frame_offset) {
-            return fail_at(c, eo, QUIRE_E_INDEX, "index block offset");
+            return quire__cur_fail_at(c, eo, QUIRE_E_INDEX, "index block offset");
         }
         if (b.first_article != next_first || b.n_records == 0 ||
             b.n_records > ix->n_articles - next_first) {
-            return fail_at(c, eo + 16, QUIRE_E_INDEX, "index block articles");
+            return quire__cur_fail_at(c, eo + 16, QUIRE_E_INDEX, "index block articles");
         }
         if (b.raw_size > l->block) {
-            return fail_at(c, eo + 12, QUIRE_E_LIMIT, "index block size");
+            return quire__cur_fail_at(c, eo + 12, QUIRE_E_LIMIT, "index block size");
         }
         if (quire__ld32(ix->blocks + i * QUIRE__BLOCK_ENTRY + 28) != 0) {
-            return fail_at(c, eo + 28, QUIRE_E_RESERVED, "index block reserved");
+            return quire__cur_fail_at(c, eo + 28, QUIRE_E_RESERVED, "index block reserved");
         }
         prev_end = b.frame_offset + b.frame_size;
         next_first += b.n_records;
     }
     if (next_first != ix->n_articles) {
-        return fail_at(c, at, QUIRE_E_INDEX, "index article count");
+        return quire__cur_fail_at(c, at, QUIRE_E_INDEX, "index article count");
     }
 
     /* article table: each record where its block says, back to back [7.3] */
@@ -299,7 +290,7 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
             size_t eo = (size_t)(ix->articles - c->buf) + (size_t)i * QUIRE__ARTICLE_ENTRY;
             if (i >= b.first_article + b.n_records) {
                 if (expect_off - 4 != b.raw_size) {
-                    return fail_at(c, eo - 8, QUIRE_E_INDEX, "index record placement");
+                    return quire__cur_fail_at(c, eo - 8, QUIRE_E_INDEX, "index record placement");
                 }
                 blk++;
                 quire__index_block(ix, blk, &b);
@@ -307,16 +298,16 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
             }
             quire__index_article(ix, i, &dg, &eb, &eoff, &elen);
             if (eb != blk) {
-                return fail_at(c, eo + 32, QUIRE_E_INDEX, "index record block");
+                return quire__cur_fail_at(c, eo + 32, QUIRE_E_INDEX, "index record block");
             }
             if (eoff != expect_off || elen < QUIRE__RECORD_HEAD || elen > l->record ||
                 (uint64_t)eoff + elen > b.raw_size) {
-                return fail_at(c, eo + 36, QUIRE_E_INDEX, "index record placement");
+                return quire__cur_fail_at(c, eo + 36, QUIRE_E_INDEX, "index record placement");
             }
             expect_off = (uint64_t)eoff + elen + 4;
         }
         if (ix->n_articles > 0 && expect_off - 4 != b.raw_size) {
-            return fail_at(c, (size_t)(ix->articles - c->buf) +
+            return quire__cur_fail_at(c, (size_t)(ix->articles - c->buf) +
                                   (size_t)(ix->n_articles - 1) * QUIRE__ARTICLE_ENTRY + 36,
                            QUIRE_E_INDEX, "index record placement");
         }
@@ -327,20 +318,20 @@ quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, 
         const uint8_t *p = ix->urls + i * QUIRE__PAIR_ENTRY;
         size_t eo = (size_t)(p - c->buf);
         if (quire__ld64(p + 8) >= ix->n_articles) {
-            return fail_at(c, eo + 8, QUIRE_E_INDEX, "index URL article");
+            return quire__cur_fail_at(c, eo + 8, QUIRE_E_INDEX, "index URL article");
         }
         if (i > 0 && pair_cmp(p - QUIRE__PAIR_ENTRY, p, 0) >= 0) {
-            return fail_at(c, eo, QUIRE_E_ORDER, "index URL order");
+            return quire__cur_fail_at(c, eo, QUIRE_E_ORDER, "index URL order");
         }
     }
     for (i = 0; i < ix->n_dates; i++) {
         const uint8_t *p = ix->dates + i * QUIRE__PAIR_ENTRY;
         size_t eo = (size_t)(p - c->buf);
         if (quire__ld64(p + 8) >= ix->n_articles) {
-            return fail_at(c, eo + 8, QUIRE_E_INDEX, "index date article");
+            return quire__cur_fail_at(c, eo + 8, QUIRE_E_INDEX, "index date article");
         }
         if (i > 0 && pair_cmp(p - QUIRE__PAIR_ENTRY, p, 1) >= 0) {
-            return fail_at(c, eo, QUIRE_E_ORDER, "index date order");
+            return quire__cur_fail_at(c, eo, QUIRE_E_ORDER, "index date order");
         }
     }
     return 0;

@@ -64,16 +64,6 @@ jfail(quire__cur *c, int code, const char *what)
     return quire__cur_fail(c, code, what);
 }
 
-/* Fails at an earlier byte (off is relative to c->buf and <= c->off). */
-static int
-jfail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
 /* The input ended inside a value: invalid JSON, at the end offset. */
 static int
 jeof(quire__cur *c, const char *what)
@@ -192,7 +182,7 @@ read_u_escape(quire__cur *c, quire__buf *out, size_t esc, const char *what)
         return c->err;
     }
     if (cp >= 0xDC00 && cp <= 0xDFFF) {
-        return jfail_at(c, esc, QUIRE_E_UTF8, what);
+        return quire__cur_fail_at(c, esc, QUIRE_E_UTF8, what);
     }
     if (cp >= 0xD800 && cp <= 0xDBFF) {
         ch = jpeek(c);
@@ -200,7 +190,7 @@ read_u_escape(quire__cur *c, quire__buf *out, size_t esc, const char *what)
             return jeof(c, what);
         }
         if (ch != '\\') {
-            return jfail_at(c, esc, QUIRE_E_UTF8, what);
+            return quire__cur_fail_at(c, esc, QUIRE_E_UTF8, what);
         }
         jskip(c, 1);
         ch = jpeek(c);
@@ -208,14 +198,14 @@ read_u_escape(quire__cur *c, quire__buf *out, size_t esc, const char *what)
             return jeof(c, what);
         }
         if (ch != 'u') {
-            return jfail_at(c, esc, QUIRE_E_UTF8, what);
+            return quire__cur_fail_at(c, esc, QUIRE_E_UTF8, what);
         }
         jskip(c, 1);
         if (read_hex4(c, what, &lo) != 0) {
             return c->err;
         }
         if (lo < 0xDC00 || lo > 0xDFFF) {
-            return jfail_at(c, esc, QUIRE_E_UTF8, what);
+            return quire__cur_fail_at(c, esc, QUIRE_E_UTF8, what);
         }
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
     }
@@ -252,7 +242,7 @@ read_string(quire__cur *c, quire__buf *out, const char *what)
                 /* the run ends at an ASCII byte or the end, so a valid string
                  * never splits a sequence between runs */
                 if ((seen & 0x80) != 0 && !quire__utf8_check(run, k, &bad)) {
-                    return jfail_at(c, c->off + bad, QUIRE_E_UTF8, what);
+                    return quire__cur_fail_at(c, c->off + bad, QUIRE_E_UTF8, what);
                 }
                 p = quire__get_bytes(c, k, what);
                 if (p == NULL) {
@@ -788,7 +778,7 @@ check_duplicates(const quire__jobject *o, const size_t *kpos, quire__cur *c)
         quire__free(o->a, v);
     }
     if (dup != SIZE_MAX) {
-        return jfail_at(c, kpos[dup], QUIRE_E_JSON, "duplicate JSON key");
+        return quire__cur_fail_at(c, kpos[dup], QUIRE_E_JSON, "duplicate JSON key");
     }
     return 0;
 }
@@ -971,7 +961,7 @@ quire__json_check_canonical(quire__cur *c, const quire__allocator *a)
                 i++;
             }
             if (i < out.len || out.len != n) {
-                jfail_at(c, start + i, QUIRE_E_JSON, "non-canonical JSON");
+                quire__cur_fail_at(c, start + i, QUIRE_E_JSON, "non-canonical JSON");
             }
         }
     }

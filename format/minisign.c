@@ -17,15 +17,6 @@ _Static_assert(QUIRE__MS_PREFIX_LEN == sizeof QUIRE__MS_PREFIX - 1, "comment pre
  * ==================================================================== */
 
 /* Fails c at absolute position c->base + off (unless already failed). */
-static int
-fail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
 /* The byte at the cursor without moving it, or -1 at the end. */
 static int
 peek(const quire__cur *c)
@@ -150,11 +141,11 @@ quire__b64_decode(quire__cur *c, size_t n, uint8_t *out, size_t cap, size_t *out
         return c->err;
     }
     if (n > quire__cur_left(c)) {
-        return fail_at(c, c->len, code, what);
+        return quire__cur_fail_at(c, c->len, code, what);
     }
     if (n % 4 != 0) {
         /* the incomplete last group */
-        return fail_at(c, c->off + n - n % 4, code, what);
+        return quire__cur_fail_at(c, c->off + n - n % 4, code, what);
     }
     groups = n / 4;
     for (g = 0; g < groups; g++) {
@@ -171,19 +162,19 @@ quire__b64_decode(quire__cur *c, size_t n, uint8_t *out, size_t cap, size_t *out
             uint32_t valid;
             v[k] = b64_value(p[k], &valid);
             if (valid == 0) {
-                return fail_at(c, at + k, code, what);
+                return quire__cur_fail_at(c, at + k, code, what);
             }
         }
         /* canonical: the bits the padding drops are zero */
         if (pad == 1 && (v[2] & 3) != 0) {
-            return fail_at(c, at + 2, code, what);
+            return quire__cur_fail_at(c, at + 2, code, what);
         }
         if (pad == 2 && (v[1] & 15) != 0) {
-            return fail_at(c, at + 1, code, what);
+            return quire__cur_fail_at(c, at + 1, code, what);
         }
         nb = 3 - pad;
         if (nb > cap - o) {
-            return fail_at(c, at, code, what);
+            return quire__cur_fail_at(c, at, code, what);
         }
         t = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
         out[o] = (uint8_t)(t >> 16);
@@ -273,15 +264,15 @@ comment_line(quire__cur *c)
     }
     for (i = 0; i < QUIRE__MS_PREFIX_LEN; i++) {
         if (i >= content || p[i] != (uint8_t)QUIRE__MS_PREFIX[i]) {
-            return fail_at(c, at + i, QUIRE_E_KEY, "untrusted comment line");
+            return quire__cur_fail_at(c, at + i, QUIRE_E_KEY, "untrusted comment line");
         }
     }
     if (content > QUIRE__MS_LINE_MAX) {
-        return fail_at(c, at + QUIRE__MS_LINE_MAX, QUIRE_E_KEY,
+        return quire__cur_fail_at(c, at + QUIRE__MS_LINE_MAX, QUIRE_E_KEY,
                        "untrusted comment line (too long)");
     }
     if (!nl) {
-        return fail_at(c, at + n, QUIRE_E_KEY, "key line (missing)");
+        return quire__cur_fail_at(c, at + n, QUIRE_E_KEY, "key line (missing)");
     }
     quire__get_u8(c, "untrusted comment line");
     return key_err(c);
@@ -302,7 +293,7 @@ key_line(quire__cur *c, size_t b64_len, uint8_t *out, size_t bin_len, const char
         content--;
     }
     if (content != b64_len) {
-        return fail_at(c, at + (content < b64_len ? content : b64_len), QUIRE_E_KEY,
+        return quire__cur_fail_at(c, at + (content < b64_len ? content : b64_len), QUIRE_E_KEY,
                        content < b64_len ? "key line (too short)" : "key line (too long)");
     }
     e = quire__b64_decode(c, b64_len, out, bin_len, &got, QUIRE_E_KEY, what);
@@ -310,7 +301,7 @@ key_line(quire__cur *c, size_t b64_len, uint8_t *out, size_t bin_len, const char
         return key_err(c);
     }
     if (got != bin_len) {
-        return fail_at(c, at, QUIRE_E_KEY, what);
+        return quire__cur_fail_at(c, at, QUIRE_E_KEY, what);
     }
     if (content != n) {
         quire__get_u8(c, what); /* CR */
@@ -339,10 +330,10 @@ quire__ms_pub_decode(quire__cur *c, quire__ms_pub *pub)
         return key_err(c);
     }
     if (got != QUIRE__MS_PUB_LEN) {
-        return fail_at(c, at, QUIRE_E_KEY, "public key");
+        return quire__cur_fail_at(c, at, QUIRE_E_KEY, "public key");
     }
     if (bin[0] != 'E' || bin[1] != 'd') {
-        return fail_at(c, at, QUIRE_E_KEY, "public key signature algorithm");
+        return quire__cur_fail_at(c, at, QUIRE_E_KEY, "public key signature algorithm");
     }
     memcpy(pub->key_id, bin + 2, QUIRE__MS_KEYID_LEN);
     memcpy(pub->pk, bin + 2 + QUIRE__MS_KEYID_LEN, QUIRE__MS_PK_LEN);
@@ -378,7 +369,7 @@ quire__ms_pub_parse(quire__cur *c, quire__ms_pub *pub)
         return key_err(c);
     }
     if (bin[0] != 'E' || bin[1] != 'd') {
-        return fail_at(c, (size_t)(line_off - c->base), QUIRE_E_KEY,
+        return quire__cur_fail_at(c, (size_t)(line_off - c->base), QUIRE_E_KEY,
                        "public key signature algorithm");
     }
     memcpy(pub->key_id, bin + 2, QUIRE__MS_KEYID_LEN);
@@ -431,18 +422,18 @@ quire__ms_sec_parse(quire__cur *c, quire__ms_sec *sec)
     }
     line = (size_t)(sec->line_off - c->base);
     if (r[0] != 'E' || r[1] != 'd') {
-        return fail_at(c, line, QUIRE_E_KEY, "secret key signature algorithm");
+        return quire__cur_fail_at(c, line, QUIRE_E_KEY, "secret key signature algorithm");
     }
     if (r[2] == 'S' && r[3] == 'c') {
         sec->encrypted = 1;
     } else if (r[2] == 0 && r[3] == 0) {
         sec->encrypted = 0; /* minisign -W */
     } else {
-        return fail_at(c, (size_t)(quire__ms_b64_off(line, QUIRE__MS_SEC_KDF_ALG)), QUIRE_E_KEY,
+        return quire__cur_fail_at(c, (size_t)(quire__ms_b64_off(line, QUIRE__MS_SEC_KDF_ALG)), QUIRE_E_KEY,
                        "secret key derivation algorithm");
     }
     if (r[4] != 'B' || r[5] != '2') {
-        return fail_at(c, (size_t)(quire__ms_b64_off(line, QUIRE__MS_SEC_CHK_ALG)), QUIRE_E_KEY,
+        return quire__cur_fail_at(c, (size_t)(quire__ms_b64_off(line, QUIRE__MS_SEC_CHK_ALG)), QUIRE_E_KEY,
                        "secret key checksum algorithm");
     }
     sec->opslimit = quire__ld64(r + QUIRE__MS_SEC_OPSLIMIT);
@@ -780,11 +771,11 @@ parse_role(quire__cur *c, int *role, const uint8_t **name, size_t *name_len)
     } else {
         for (i = 0; i < n && i < QUIRE__KR_NAME_MAX; i++) {
             if (!quire__kr_name_ok(p + i, 1)) {
-                return fail_at(c, at + i, QUIRE_E_KEY, "keyring role");
+                return quire__cur_fail_at(c, at + i, QUIRE_E_KEY, "keyring role");
             }
         }
         if (n > QUIRE__KR_NAME_MAX) {
-            return fail_at(c, at + QUIRE__KR_NAME_MAX, QUIRE_E_KEY, "keyring role (too long)");
+            return quire__cur_fail_at(c, at + QUIRE__KR_NAME_MAX, QUIRE_E_KEY, "keyring role (too long)");
         }
         *role = QUIRE_ROLE_NAMED;
         *name = p;
@@ -820,7 +811,7 @@ parse_entry(quire__kr *kr, quire__cur *c)
         return key_err(c);
     }
     if (!quire__kr_label_ok(label, label_len, &bad)) {
-        return fail_at(c, at + bad, QUIRE_E_KEY, "keyring label");
+        return quire__cur_fail_at(c, at + bad, QUIRE_E_KEY, "keyring label");
     }
     if (!is_blank(peek(c))) {
         return quire__cur_fail(c, QUIRE_E_KEY,
@@ -837,7 +828,7 @@ parse_entry(quire__kr *kr, quire__cur *c)
             n++;
         }
         if (n != QUIRE__MS_PUB_B64) {
-            return fail_at(c, at + (n < QUIRE__MS_PUB_B64 ? n : QUIRE__MS_PUB_B64), QUIRE_E_KEY,
+            return quire__cur_fail_at(c, at + (n < QUIRE__MS_PUB_B64 ? n : QUIRE__MS_PUB_B64), QUIRE_E_KEY,
                            n == 0 ? "keyring key string (missing)" : "keyring key string");
         }
     }
@@ -852,13 +843,13 @@ parse_entry(quire__kr *kr, quire__cur *c)
     e = quire__kr_add(kr, &pub, role, label, label_len, name, name_len);
     if (e == QUIRE_E_KEY) {
         size_t i;
-        return fail_at(c, at, QUIRE_E_KEY,
+        return quire__cur_fail_at(c, at, QUIRE_E_KEY,
                        quire__kr_find_id(kr, pub.key_id, &i)
                            ? "keyring key (duplicate key id)"
                            : "keyring key (duplicate public key)");
     }
     if (e != 0) {
-        return fail_at(c, at, e, "keyring key");
+        return quire__cur_fail_at(c, at, e, "keyring key");
     }
     return 0;
 }

@@ -20,15 +20,6 @@ quire__proof_is(const uint8_t *buf, size_t len)
 }
 
 /* fails the cursor at an earlier offset (the start of the field at fault) */
-static int
-fail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
 /* a u8 count of 32-byte hashes, at most QUIRE__PROOF_PATH_MAX */
 static const uint8_t *
 get_hashes(quire__cur *c, size_t *n, const char *what_count, const char *what)
@@ -40,7 +31,7 @@ get_hashes(quire__cur *c, size_t *n, const char *what_count, const char *what)
         return NULL;
     }
     if (k > QUIRE__PROOF_PATH_MAX) {
-        fail_at(c, at, QUIRE_E_LIMIT, what_count);
+        quire__cur_fail_at(c, at, QUIRE_E_LIMIT, what_count);
         return NULL;
     }
     *n = k;
@@ -94,22 +85,22 @@ quire__proof_decode(quire__cur *c, quire__proof *p)
         return c->err;
     }
     if (memcmp(h, quire__proof_magic, QUIRE__PROOF_MAGIC_LEN) != 0) {
-        return fail_at(c, start, QUIRE_E_MAGIC, "proof magic");
+        return quire__cur_fail_at(c, start, QUIRE_E_MAGIC, "proof magic");
     }
     at = c->off;
     p->major = quire__get_u8(c, "proof major version");
     p->minor = quire__get_u8(c, "proof minor version");
     if (c->err == 0 && p->major != QUIRE__PROOF_MAJOR) {
-        return fail_at(c, at, QUIRE_E_VERSION, "proof major version");
+        return quire__cur_fail_at(c, at, QUIRE_E_VERSION, "proof major version");
     }
     at = c->off;
     p->flags = quire__get_u16(c, "proof flags");
     if (c->err == 0 && (p->flags & ~QUIRE__PROOF_F_CONSISTENCY) != 0) {
-        return fail_at(c, at, QUIRE_E_RESERVED, "proof flags");
+        return quire__cur_fail_at(c, at, QUIRE_E_RESERVED, "proof flags");
     }
     at = c->off;
     if (quire__get_u16(c, "proof reserved") != 0) {
-        return fail_at(c, at, QUIRE_E_RESERVED, "proof reserved");
+        return quire__cur_fail_at(c, at, QUIRE_E_RESERVED, "proof reserved");
     }
     p->archive_id = quire__get_bytes(c, QUIRE__ARCHIVE_ID_LEN, "proof archive id");
     p->article = quire__get_u64(c, "proof article");
@@ -120,7 +111,7 @@ quire__proof_decode(quire__cur *c, quire__proof *p)
         return c->err;
     }
     if (n32 > QUIRE__PROOF_RECORD_MAX) {
-        return fail_at(c, at, QUIRE_E_LIMIT, "proof record length");
+        return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "proof record length");
     }
     p->record_off = c->off - start;
     p->record = quire__get_bytes(c, n32, "proof record");
@@ -135,7 +126,7 @@ quire__proof_decode(quire__cur *c, quire__proof *p)
         return c->err;
     }
     if (n32 > QUIRE__PROOF_SEAL_MAX) {
-        return fail_at(c, at, QUIRE_E_LIMIT, "proof seal length");
+        return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "proof seal length");
     }
     p->seal_off = c->off - start;
     p->seal = quire__get_bytes(c, n32, "proof seal");
@@ -160,7 +151,7 @@ quire__proof_decode(quire__cur *c, quire__proof *p)
     }
     p->crc_ok = quire__crc32(0, c->buf + start, p->crc_off) == p->crc;
     if (!p->crc_ok && !QUIRE__FUZZING) {
-        return fail_at(c, start + p->crc_off, QUIRE_E_CRC, "proof CRC-32");
+        return quire__cur_fail_at(c, start + p->crc_off, QUIRE_E_CRC, "proof CRC-32");
     }
     return 0;
 }

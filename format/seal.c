@@ -31,15 +31,6 @@ quire__statement_encode(quire__buf *b, const quire__statement *st)
 }
 
 static int
-fail_at(quire__cur *c, size_t off, int code, const char *what)
-{
-    if (c->err == 0) {
-        c->off = off;
-    }
-    return quire__cur_fail(c, code, what);
-}
-
-static int
 all_zero(const uint8_t *p, size_t n)
 {
     size_t i;
@@ -61,14 +52,14 @@ quire__statement_decode(quire__cur *c, quire__statement *st)
         return c->err;
     }
     if (memcmp(p, quire__statement_magic, 8) != 0) {
-        return fail_at(c, at, QUIRE_E_SEAL, "statement magic");
+        return quire__cur_fail_at(c, at, QUIRE_E_SEAL, "statement magic");
     }
     st->flags = p[8];
     if ((st->flags & ~(QUIRE__STMT_F_PREV | QUIRE__STMT_F_DICT)) != 0) {
-        return fail_at(c, at + 8, QUIRE_E_RESERVED, "statement flags");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_RESERVED, "statement flags");
     }
     if (!all_zero(p + 9, 7)) {
-        return fail_at(c, at + 9, QUIRE_E_RESERVED, "statement reserved");
+        return quire__cur_fail_at(c, at + 9, QUIRE_E_RESERVED, "statement reserved");
     }
     memcpy(st->archive_id, p + 16, 16);
     st->checkpoint = quire__ld64(p + 32);
@@ -85,19 +76,19 @@ quire__statement_decode(quire__cur *c, quire__statement *st)
     /* canonical: a digest that the flags say is absent is all zeros, and a
      * first checkpoint has no previous one */
     if (!(st->flags & QUIRE__STMT_F_PREV) && !all_zero(st->prev, 32)) {
-        return fail_at(c, at + 80, QUIRE_E_SEAL, "statement previous digest");
+        return quire__cur_fail_at(c, at + 80, QUIRE_E_SEAL, "statement previous digest");
     }
     if ((st->flags & QUIRE__STMT_F_PREV) != 0 && st->checkpoint == 0) {
-        return fail_at(c, at + 8, QUIRE_E_SEAL, "statement flags");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_SEAL, "statement flags");
     }
     if ((st->flags & QUIRE__STMT_F_PREV) == 0 && st->checkpoint != 0) {
-        return fail_at(c, at + 8, QUIRE_E_SEAL, "statement flags");
+        return quire__cur_fail_at(c, at + 8, QUIRE_E_SEAL, "statement flags");
     }
     if (!(st->flags & QUIRE__STMT_F_DICT) && !all_zero(st->dict_digest, 32)) {
-        return fail_at(c, at + 144, QUIRE_E_SEAL, "statement dictionary digest");
+        return quire__cur_fail_at(c, at + 144, QUIRE_E_SEAL, "statement dictionary digest");
     }
     if (n > QUIRE__COMMENT_MAX) {
-        return fail_at(c, at + 184, QUIRE_E_LIMIT, "statement comment length");
+        return quire__cur_fail_at(c, at + 184, QUIRE_E_LIMIT, "statement comment length");
     }
     st->comment = quire__get_bytes(c, n, "statement comment");
     st->comment_len = n;
@@ -105,7 +96,7 @@ quire__statement_decode(quire__cur *c, quire__statement *st)
         return c->err;
     }
     if (!quire__utf8_check(st->comment, n, &bad)) {
-        return fail_at(c, at + QUIRE__STATEMENT_HEAD + bad, QUIRE_E_UTF8, "statement comment");
+        return quire__cur_fail_at(c, at + QUIRE__STATEMENT_HEAD + bad, QUIRE_E_UTF8, "statement comment");
     }
     if (quire__cur_left(c) != 0) {
         return quire__cur_fail(c, QUIRE_E_TRAILING, "statement");
@@ -156,7 +147,7 @@ quire__seal_decode_head(quire__cur *c, const uint8_t **stmt, size_t *stmt_len,
         return c->err;
     }
     if (len < QUIRE__STATEMENT_HEAD || len > QUIRE__STATEMENT_HEAD + QUIRE__COMMENT_MAX) {
-        return fail_at(c, at, QUIRE_E_SEAL, "statement length");
+        return quire__cur_fail_at(c, at, QUIRE_E_SEAL, "statement length");
     }
     *stmt = quire__get_bytes(c, len, "statement");
     if (*stmt == NULL) {
@@ -174,12 +165,12 @@ quire__seal_decode_head(quire__cur *c, const uint8_t **stmt, size_t *stmt_len,
         return c->err;
     }
     if (n > QUIRE__SIG_MAX) {
-        return fail_at(c, at, QUIRE_E_LIMIT, "signature count");
+        return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "signature count");
     }
     /* each entry takes at least 106 bytes: the count cannot promise more
      * entries than the bytes that remain */
     if ((size_t)n * 106 > quire__cur_left(c)) {
-        return fail_at(c, at, QUIRE_E_TRUNCATED, "signature count");
+        return quire__cur_fail_at(c, at, QUIRE_E_TRUNCATED, "signature count");
     }
     *n_sigs = n;
     return 0;
@@ -196,15 +187,15 @@ quire__seal_next_sig(quire__cur *c, quire__sigentry *e)
         return c->err;
     }
     if (e->role > QUIRE_ROLE_NAMED) {
-        return fail_at(c, at, QUIRE_E_SEAL, "signature role");
+        return quire__cur_fail_at(c, at, QUIRE_E_SEAL, "signature role");
     }
     if ((e->role == QUIRE_ROLE_NAMED) != (e->name_len != 0) ||
         e->name_len > QUIRE__ROLE_NAME_MAX) {
-        return fail_at(c, at + 1, QUIRE_E_SEAL, "signature role name length");
+        return quire__cur_fail_at(c, at + 1, QUIRE_E_SEAL, "signature role name length");
     }
     e->name = quire__get_bytes(c, e->name_len, "signature role name");
     if (e->name != NULL && !quire__utf8_check(e->name, e->name_len, &bad)) {
-        return fail_at(c, at + 2 + bad, QUIRE_E_UTF8, "signature role name");
+        return quire__cur_fail_at(c, at + 2 + bad, QUIRE_E_UTF8, "signature role name");
     }
     e->key_id = quire__get_bytes(c, 8, "signature key id");
     e->pk = quire__get_bytes(c, 32, "signature public key");
@@ -237,15 +228,15 @@ quire__seal_decode_tail(quire__cur *c, const quire__statement *st, uint64_t *pre
             return c->err;
         }
         if (*prev_size > st->tree_size) {
-            return fail_at(c, at - 8, QUIRE_E_SEAL, "consistency previous size");
+            return quire__cur_fail_at(c, at - 8, QUIRE_E_SEAL, "consistency previous size");
         }
         if (n > QUIRE__CONSISTENCY_MAX) {
-            return fail_at(c, at, QUIRE_E_LIMIT, "consistency proof length");
+            return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "consistency proof length");
         }
         /* from an empty tree, or to a tree of the same size, there is
          * nothing to prove: canonical form has no hashes */
         if (n != 0 && (*prev_size == 0 || *prev_size == st->tree_size)) {
-            return fail_at(c, at, QUIRE_E_SEAL, "consistency proof length");
+            return quire__cur_fail_at(c, at, QUIRE_E_SEAL, "consistency proof length");
         }
         *path = quire__get_bytes(c, (size_t)n * 32, "consistency proof");
         *n_path = n;
