@@ -89,6 +89,8 @@ extern "C" {
 #define QUIRE_E_DICT (-37)      /* block needs a dictionary that is absent */
 #define QUIRE_E_SEAL (-38)      /* malformed seal frame or checkpoint statement */
 #define QUIRE_E_KEY (-39)       /* malformed key file, key string or keyring */
+#define QUIRE_E_WARC (-40)      /* malformed WARC record (import) */
+#define QUIRE_E_HTTP (-41)      /* malformed HTTP message in a WARC record (import) */
 /* unsupported */
 #define QUIRE_E_VERSION (-50)  /* newer major format version */
 #define QUIRE_E_CRITICAL (-51) /* unknown critical frame type */

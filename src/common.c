@@ -43,6 +43,8 @@ static const struct {
     {QUIRE_E_NOTFOUND, "QUIRE_E_NOTFOUND", "not found"},
     {QUIRE_E_SEAL, "QUIRE_E_SEAL", "malformed seal or checkpoint statement"},
     {QUIRE_E_KEY, "QUIRE_E_KEY", "malformed key file, key string or keyring"},
+    {QUIRE_E_WARC, "QUIRE_E_WARC", "malformed WARC record"},
+    {QUIRE_E_HTTP, "QUIRE_E_HTTP", "malformed HTTP message in a WARC record"},
     {QUIRE_E_SIG, "QUIRE_E_SIG", "signature does not verify"},
     {QUIRE_E_UNTRUSTED, "QUIRE_E_UNTRUSTED", "not signed by a trusted key"},
     {QUIRE_E_ROOT, "QUIRE_E_ROOT", "Merkle root differs from the sealed root"},

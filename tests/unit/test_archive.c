@@ -1638,6 +1638,8 @@ static const struct {
 #ifdef QUIRE_E_KEY
     CODE(QUIRE_E_KEY),
 #endif
+    CODE(QUIRE_E_WARC),
+    CODE(QUIRE_E_HTTP),
 #ifdef QUIRE_E_SIG
     CODE(QUIRE_E_SIG),
 #endif
