@@ -25,8 +25,8 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 OPT  ?= -O2 -g
-DEPS_CFLAGS := $(shell pkg-config --cflags zlib libsodium 2>/dev/null)
-DEPS_LIBS   := $(shell pkg-config --libs zlib libsodium 2>/dev/null || echo -lz -lsodium) -pthread
+DEPS_CFLAGS := $(shell pkg-config --cflags zlib libsodium libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+DEPS_LIBS   := $(shell pkg-config --libs zlib libsodium libxml-2.0 2>/dev/null || echo -lz -lsodium -lxml2) -pthread
 INC  := -Iinclude -Iformat
 ALL_CFLAGS = $(WARN) $(OPT) $(INC) $(DEPS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
@@ -378,10 +378,12 @@ bench: all
 # ---------------------------------------------------------------------------
 DEB_PKGS := build-essential pkg-config zlib1g-dev libsodium-dev libcmocka-dev bats \
             bats-assert bats-support clang llvm python3 zip dpkg-dev autoconf automake libtool minisign \
-            zim-tools unzip time
+            zim-tools unzip time libxml2-dev
 
 deps:
 	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \

@@ -44,6 +44,8 @@ extern const uint8_t quire__magic[QUIRE__MAGIC_LEN];
 #define QUIRE__FT_INDX QUIRE__FT('I', 'N', 'D', 'X')
 #define QUIRE__FT_SEAL QUIRE__FT('S', 'E', 'A', 'L')
 #define QUIRE__FT_TRLR QUIRE__FT('T', 'R', 'L', 'R')
+/* ancillary: part digests a later append deduplicates against [5.6] */
+#define QUIRE__FT_DDUP QUIRE__FT('d', 'D', 'U', 'P')
 /* ancillary: first letter lowercase */
 #define QUIRE__FT_IS_ANCILLARY(t) (((t) & 0x20u) != 0)
 
@@ -125,7 +127,17 @@ typedef struct quire__rpart {
     size_t name_off, name_len;
     size_t media_off, media_len;
     size_t data_off, data_len;
+    /* stored form only (quire__record_body_stored / _encode_stored):
+     * storage 1 = a reference to part ref_part of the earlier article
+     * ref_article [5.6]; data_* then locate the 12 reference bytes */
+    uint8_t storage;
+    uint64_t ref_article;
+    uint32_t ref_part;
 } quire__rpart;
+/* Record flag of the stored form: some part is a reference [5.6]. */
+#define QUIRE__REC_F_REFS 0x01
+/* Size of a reference part's data: u64 article, u32 part index. */
+#define QUIRE__PART_REF_LEN 12
 /* Reads the record header; returns counts checked against the limits and
  * against the bytes that remain. */
 int quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size_t *n_parts);
@@ -134,6 +146,29 @@ int quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, 
  * order, uniqueness, types, UTF-8, times, and that nothing trails. */
 int quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator *a,
                        quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts);
+/* The stored form [5.6]: as above, but the flags byte may be
+ * QUIRE__REC_F_REFS (returned in *flags), and then parts may be references
+ * (storage 1, p[i].ref_*). A canonical record is the stored form with
+ * flags 0. */
+int quire__record_head_stored(quire__cur *c, const quire__limits *l, size_t *n_fields,
+                              size_t *n_parts, unsigned *flags);
+int quire__record_body_stored(quire__cur *c, const quire__limits *l, const quire__allocator *a,
+                              quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts,
+                              unsigned flags);
+/* Encodes the stored form: parts with storage 1 as references, the flags
+ * byte QUIRE__REC_F_REFS when there is one. */
+void quire__record_encode_stored(quire__buf *b, const uint8_t *arena, const quire__rfield *f,
+                                 size_t n_fields, const quire__rpart *p, size_t n_parts);
+/* Parts below QUIRE__DEDUP_MIN bytes are never references (a writer
+ * rule); parts from QUIRE__DEDUP_HINT_MIN bytes are listed in dDUP. */
+#define QUIRE__DEDUP_MIN 64
+#define QUIRE__DEDUP_HINT_MIN 1024
+/* dDUP frame payload [5.6]: u8 version 1, 3 zero bytes, u64 count, then
+ * count entries of 20 bytes: the first 8 bytes of the part's BLAKE2b-256,
+ * u64 article, u32 part index. Decodes the head and checks the size;
+ * *entries points at the first entry. */
+#define QUIRE__DDUP_ENTRY 20
+int quire__ddup_decode(quire__cur *c, uint64_t *count, const uint8_t **entries);
 /* Encodes a record from an arena; f must already be in canonical order. */
 void quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f,
                           size_t n_fields, const quire__rpart *p, size_t n_parts);

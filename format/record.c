@@ -296,8 +296,9 @@ quire__list_item(const uint8_t *v, size_t len, size_t i, const uint8_t **item, s
 /* ====================================================================== */
 /* records [5.1] */
 
-int
-quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size_t *n_parts)
+static int
+record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size_t *n_parts,
+            unsigned allowed, unsigned *flags_out)
 {
     size_t at = c->off;
     uint8_t version = quire__get_u8(c, "record version");
@@ -313,7 +314,7 @@ quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size
         return quire__cur_fail(c, version == 0 ? QUIRE_E_RECORD : QUIRE_E_FEATURE,
                                "record version");
     }
-    if (flags != 0) {
+    if ((flags & ~allowed) != 0) {
         c->off = at + 1;
         return quire__cur_fail(c, QUIRE_E_RESERVED, "record flags");
     }
@@ -335,7 +336,22 @@ quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size
     }
     *n_fields = nf;
     *n_parts = np;
+    *flags_out = flags;
     return 0;
+}
+
+int
+quire__record_head(quire__cur *c, const quire__limits *l, size_t *n_fields, size_t *n_parts)
+{
+    unsigned flags;
+    return record_head(c, l, n_fields, n_parts, 0, &flags);
+}
+
+int
+quire__record_head_stored(quire__cur *c, const quire__limits *l, size_t *n_fields,
+                          size_t *n_parts, unsigned *flags)
+{
+    return record_head(c, l, n_fields, n_parts, QUIRE__REC_F_REFS, flags);
 }
 
 int
@@ -384,11 +400,11 @@ ext_name_clashes(const uint8_t *base, const quire__rfield *f, size_t n_std, cons
     return 0;
 }
 
-int
-quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator *a,
-                   quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts)
+static int
+record_body(quire__cur *c, const quire__limits *l, const quire__allocator *a, quire__rfield *f,
+            size_t n_fields, quire__rpart *p, size_t n_parts, unsigned flags)
 {
-    size_t i, j, n_std = 0;
+    size_t i, j, n_std = 0, n_refs = 0;
     for (i = 0; i < n_fields; i++) {
         size_t at = c->off;
         uint16_t key = quire__get_u16(c, "field key");
@@ -484,10 +500,15 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
                 return quire__cur_fail(c, QUIRE_E_RECORD, "part media type");
             }
         }
-        if (storage != 0) {
-            /* 1..255 are reserved for deduplicated parts (spec 5.1) */
+        if (storage > 1) {
+            /* 2..255 are reserved [5.5] */
             c->off -= 1;
             return quire__cur_fail(c, QUIRE_E_FEATURE, "part storage");
+        }
+        if (storage == 1 && (flags & QUIRE__REC_F_REFS) == 0) {
+            /* a reference only in the stored form, announced by the flag */
+            c->off -= 1;
+            return quire__cur_fail(c, QUIRE_E_RECORD, "part storage (reference without the record flag)");
         }
         for (j = 0; j < i; j++) {
             if (p[j].name_len == nl && memcmp(c->buf + p[j].name_off, name, nl) == 0) {
@@ -496,9 +517,21 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
             }
         }
         dl = quire__get_u32(c, "part length");
+        if (storage == 1 && dl != QUIRE__PART_REF_LEN) {
+            c->off -= 4;
+            return quire__cur_fail(c, QUIRE_E_RECORD, "part reference length");
+        }
         data = quire__get_bounded(c, dl, l->record, "part data");
         if (data == NULL) {
             return c->err;
+        }
+        p[i].storage = storage;
+        p[i].ref_article = 0;
+        p[i].ref_part = 0;
+        if (storage == 1) {
+            p[i].ref_article = quire__ld64(data);
+            p[i].ref_part = quire__ld32(data + 8);
+            n_refs++;
         }
         p[i].name_off = (size_t)(name - c->buf);
         p[i].name_len = nl;
@@ -510,7 +543,26 @@ quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator
     if (quire__cur_left(c) != 0) {
         return quire__cur_fail(c, QUIRE_E_TRAILING, "record");
     }
+    if ((flags & QUIRE__REC_F_REFS) != 0 && n_refs == 0) {
+        /* the flag announces at least one reference: one stored form less */
+        return quire__cur_fail(c, QUIRE_E_RECORD, "record flags (no part reference)");
+    }
     return c->err;
+}
+
+int
+quire__record_body(quire__cur *c, const quire__limits *l, const quire__allocator *a,
+                   quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts)
+{
+    return record_body(c, l, a, f, n_fields, p, n_parts, 0);
+}
+
+int
+quire__record_body_stored(quire__cur *c, const quire__limits *l, const quire__allocator *a,
+                          quire__rfield *f, size_t n_fields, quire__rpart *p, size_t n_parts,
+                          unsigned flags)
+{
+    return record_body(c, l, a, f, n_fields, p, n_parts, flags);
 }
 
 /* An article whose values are all empty has no arena: no pointer
@@ -521,13 +573,19 @@ at(const uint8_t *arena, size_t off)
     return arena != NULL ? arena + off : (const uint8_t *)"";
 }
 
-void
-quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f, size_t n_fields,
-                     const quire__rpart *p, size_t n_parts)
+static void
+record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f, size_t n_fields,
+              const quire__rpart *p, size_t n_parts, int stored)
 {
     size_t i;
+    unsigned flags = 0;
+    for (i = 0; stored && i < n_parts; i++) {
+        if (p[i].storage == 1) {
+            flags = QUIRE__REC_F_REFS;
+        }
+    }
     quire__put_u8(b, 1); /* version */
-    quire__put_u8(b, 0); /* flags */
+    quire__put_u8(b, (uint8_t)flags);
     quire__put_u16(b, (uint16_t)n_fields);
     quire__put_u16(b, (uint16_t)n_parts);
     quire__put_u16(b, 0);
@@ -544,8 +602,59 @@ quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f
         quire__put_bytes(b, at(arena, p[i].name_off), p[i].name_len);
         quire__put_u8(b, (uint8_t)p[i].media_len);
         quire__put_bytes(b, at(arena, p[i].media_off), p[i].media_len);
+        if (stored && p[i].storage == 1) {
+            quire__put_u8(b, 1); /* a reference [5.6] */
+            quire__put_u32(b, QUIRE__PART_REF_LEN);
+            quire__put_u64(b, p[i].ref_article);
+            quire__put_u32(b, p[i].ref_part);
+            continue;
+        }
         quire__put_u8(b, 0); /* storage: inline */
         quire__put_u32(b, (uint32_t)p[i].data_len);
         quire__put_bytes(b, at(arena, p[i].data_off), p[i].data_len);
     }
+}
+
+void
+quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f, size_t n_fields,
+                     const quire__rpart *p, size_t n_parts)
+{
+    record_encode(b, arena, f, n_fields, p, n_parts, 0);
+}
+
+void
+quire__record_encode_stored(quire__buf *b, const uint8_t *arena, const quire__rfield *f,
+                            size_t n_fields, const quire__rpart *p, size_t n_parts)
+{
+    record_encode(b, arena, f, n_fields, p, n_parts, 1);
+}
+
+int
+quire__ddup_decode(quire__cur *c, uint64_t *count, const uint8_t **entries)
+{
+    uint8_t version = quire__get_u8(c, "dDUP version");
+    uint64_t n;
+    if (c->err != 0) {
+        return c->err;
+    }
+    if (version != 1) {
+        c->off -= 1;
+        return quire__cur_fail(c, QUIRE_E_FEATURE, "dDUP version");
+    }
+    quire__expect_zero(c, quire__get_u8(c, "dDUP reserved"), "dDUP reserved");
+    quire__expect_zero(c, quire__get_u16(c, "dDUP reserved"), "dDUP reserved");
+    n = quire__get_u64(c, "dDUP count");
+    if (c->err != 0) {
+        return c->err;
+    }
+    if (n > quire__cur_left(c) / QUIRE__DDUP_ENTRY) {
+        c->off -= 8;
+        return quire__cur_fail(c, QUIRE_E_TRUNCATED, "dDUP count");
+    }
+    *entries = quire__get_bytes(c, (size_t)n * QUIRE__DDUP_ENTRY, "dDUP entries");
+    if (quire__cur_left(c) != 0) {
+        return quire__cur_fail(c, QUIRE_E_TRAILING, "dDUP entries");
+    }
+    *count = n;
+    return c->err;
 }

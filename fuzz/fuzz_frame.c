@@ -1,5 +1,6 @@
 /* fuzz_frame.c - file header, frames, and the fixed headers inside frame
- * payloads (block, index envelope, trailer): format/frame.c. */
+ * payloads (block, index envelope, trailer, dDUP): format/frame.c and
+ * quire__ddup_decode (format/record.c). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -45,6 +46,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             } else if (f.type == QUIRE__FT_TRLR) {
                 quire__trailer t;
                 (void)quire__trailer_decode(&p, &t);
+            } else if (f.type == QUIRE__FT_DDUP) {
+                uint64_t n = 0;
+                const uint8_t *ent = NULL;
+                if (quire__ddup_decode(&p, &n, &ent) == 0 &&
+                    (ent == NULL || n * QUIRE__DDUP_ENTRY != f.len - 12)) {
+                    abort();
+                }
             }
             if (p.off > p.len || (p.err != 0 && p.err_off > size)) {
                 abort();

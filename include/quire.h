@@ -345,6 +345,10 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
 #define QUIRE_OPT_THREADS 3    /* blocks compressed in parallel, 1..64: default 1. The
                                   output is the same bytes for every value. With more
                                   than one, a custom allocator must be thread-safe. */
+#define QUIRE_OPT_DEDUP 5      /* 1: a part of at least 64 bytes equal to a part of an
+                                  earlier article is stored as a reference to it (spec
+                                  5.6), across appends for parts of at least 1 KiB;
+                                  default 1. Readers see every part inline. */
 
 QUIRE_API int quire_writer_new(quire_writer **out, const quire_alloc *alloc);
 /* Frees w. A writer not finished is abandoned: a file opened with

@@ -167,7 +167,42 @@ struct quire_reader {
     size_t n_cpath;
 
     uint64_t torn_tail; /* bytes after the last complete trailer, ignored */
+
+    /* deduplicated parts [5.6]: the block referenced records come from,
+     * inflated apart from blk so the current block stays */
+    uint8_t *ref;
+    size_t ref_cap, ref_len;
+    uint64_t ref_frame, ref_first;
+    int ref_ok;
+    quire__buf exp; /* a record expanded to its canonical form */
+    /* scan mode: the block frames met so far (offset, first article) */
+    uint64_t (*sblk)[2];
+    size_t n_sblk, sblk_cap;
 };
+
+/* ---- deduplicated parts [5.6], refs.c ---- */
+/* Gives the stored record of article t; the bytes stay valid until the
+ * next call and must not overlap the record being expanded. */
+typedef int (*quire__fetch_fn)(void *ctx, uint64_t t, const uint8_t **rec, size_t *len,
+                               quire_diag *d);
+/* Expands the stored record rec (article n; diagnostics name offset at)
+ * into its canonical record in out (out->max bounds it: QUIRE_E_LIMIT). */
+int quire__expand_record(const quire__allocator *a, const quire__limits *l, const uint8_t *rec,
+                         size_t len, uint64_t n, uint64_t at, quire__fetch_fn fetch, void *ctx,
+                         quire__buf *out, quire_diag *d);
+/* Finds article t's record in an inflated block whose first article is
+ * first; QUIRE_E_NOTFOUND if the block does not hold it. */
+int quire__block_record(const quire__limits *l, const uint8_t *blk, size_t blk_len,
+                        uint64_t first, uint64_t t, const uint8_t **rec, size_t *len);
+/* The stored record of article t of an opened archive, through the index
+ * (bytes valid until the next such call). */
+int quire__reader_stored(quire_reader *r, uint64_t t, const uint8_t **rec, size_t *len,
+                         quire_diag *d);
+static inline int
+quire__has_refs(const uint8_t *rec, size_t len)
+{
+    return len >= 2 && (rec[1] & QUIRE__REC_F_REFS) != 0;
+}
 
 /* Content digest for publisher signatures (spec 11.5): BLAKE2b-256 of the
  * canonical record without the publisher signature field. */

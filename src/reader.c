@@ -30,6 +30,7 @@ quire_reader_new(quire_reader **out, const quire_alloc *alloc)
     r->a = al;
     quire__limits_default(&r->lim);
     r->blk_no = -1;
+    quire__buf_init(&r->exp, &r->a, 0);
     *out = r;
     return QUIRE_OK;
 }
@@ -46,6 +47,9 @@ quire_reader_free(quire_reader *r)
     }
     quire__free(&r->a, r->index_raw);
     quire__free(&r->a, r->blk);
+    quire__free(&r->a, r->ref);
+    quire__free(&r->a, r->sblk);
+    quire__buf_free(&r->exp);
     quire__free(&r->a, r);
 }
 
@@ -401,19 +405,47 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
 }
 
 static int
-ensure_blk(quire_reader *r, size_t n)
+ensure_buf(quire_reader *r, uint8_t **buf, size_t *cap, size_t n)
 {
     uint8_t *p;
-    if (n <= r->blk_cap && r->blk != NULL) {
+    if (n <= *cap && *buf != NULL) {
         return 0;
     }
     p = (uint8_t *)quire__malloc(&r->a, n);
     if (p == NULL) {
         return QUIRE_E_NOMEM;
     }
-    quire__free(&r->a, r->blk);
-    r->blk = p;
-    r->blk_cap = n;
+    quire__free(&r->a, *buf);
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+/* Inflates need bytes of a block whose header is h into *buf (grown to
+ * *cap as needed). */
+static int
+inflate_to(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64_t article,
+           size_t need, uint8_t **buf, size_t *cap, quire_diag *d)
+{
+    const char *zmsg = NULL;
+    int e;
+    if ((h->flags & QUIRE__BLOCK_F_DICT) != 0 && r->dict == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_DICT, frame_at + QUIRE__FRAME_HEAD + 1, article,
+                           "block dictionary flag");
+    }
+    if ((e = ensure_buf(r, buf, cap, h->raw_size)) != 0) {
+        return QUIRE__FAIL(d, e, frame_at, article, "block buffer");
+    }
+    if (h->codec == QUIRE__CODEC_STORED) {
+        if (h->raw_size != 0) {
+            memcpy(*buf, h->data, h->raw_size);
+        }
+    } else if ((e = quire__inflate_prefix(&r->a, h->data, h->data_len, *buf, h->raw_size,
+                                          need, (h->flags & QUIRE__BLOCK_F_DICT) ? r->dict : NULL,
+                                          r->dict_len, &zmsg)) != 0) {
+        return QUIRE__FAIL_DETAIL(d, e, frame_at + QUIRE__FRAME_HEAD + QUIRE__BLOCK_HEAD, article,
+                                  "block data", zmsg);
+    }
     return 0;
 }
 
@@ -422,28 +454,124 @@ static int
 inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64_t article,
               size_t need, quire_diag *d)
 {
-    const char *zmsg = NULL;
     int e;
     r->blk_no = -1;
-    if ((h->flags & QUIRE__BLOCK_F_DICT) != 0 && r->dict == NULL) {
-        return QUIRE__FAIL(d, QUIRE_E_DICT, frame_at + QUIRE__FRAME_HEAD + 1, article,
-                           "block dictionary flag");
-    }
-    if ((e = ensure_blk(r, h->raw_size)) != 0) {
-        return QUIRE__FAIL(d, e, frame_at, article, "block buffer");
-    }
-    if (h->codec == QUIRE__CODEC_STORED) {
-        if (h->raw_size != 0) {
-            memcpy(r->blk, h->data, h->raw_size);
-        }
-    } else if ((e = quire__inflate_prefix(&r->a, h->data, h->data_len, r->blk, h->raw_size,
-                                          need, (h->flags & QUIRE__BLOCK_F_DICT) ? r->dict : NULL,
-                                          r->dict_len, &zmsg)) != 0) {
-        return QUIRE__FAIL_DETAIL(d, e, frame_at + QUIRE__FRAME_HEAD + QUIRE__BLOCK_HEAD, article,
-                                  "block data", zmsg);
+    if ((e = inflate_to(r, h, frame_at, article, need, &r->blk, &r->blk_cap, d)) != 0) {
+        return e;
     }
     r->blk_len = h->raw_size;
     r->blk_have = h->codec == QUIRE__CODEC_STORED ? h->raw_size : need;
+    return 0;
+}
+
+/* Inflates the whole block of the BLOK frame at off into r->ref, for the
+ * records that parts refer to [5.6]. */
+static int
+load_ref_block(quire_reader *r, uint64_t off, int64_t article, quire_diag *d)
+{
+    quire__frame f;
+    quire__block_head h;
+    quire__cur c;
+    int e;
+    if (r->ref_ok && r->ref_frame == off) {
+        return 0;
+    }
+    r->ref_ok = 0;
+    if ((e = quire__reader_frame_at(r, off, r->len, &f, d, article, "block frame")) != 0) {
+        return e;
+    }
+    if (f.type != QUIRE__FT_BLOK) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, off, article, "block frame");
+    }
+    quire__cur_init(&c, f.payload, f.len, off + QUIRE__FRAME_HEAD);
+    if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
+        return quire__fail_cur(d, &c, article);
+    }
+    if ((e = inflate_to(r, &h, off, article, h.raw_size, &r->ref, &r->ref_cap, d)) != 0) {
+        return e;
+    }
+    r->ref_len = h.raw_size;
+    r->ref_first = h.first_article;
+    r->ref_frame = off;
+    r->ref_ok = 1;
+    return 0;
+}
+
+/* quire__fetch_fn of the indexed reader: article t through the index */
+static int
+fetch_indexed(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
+{
+    quire_reader *r = (quire_reader *)ctx;
+    const uint8_t *dg;
+    uint32_t bno, off, rl;
+    quire__iblock ib;
+    int e;
+    quire__index_article(&r->ix, t, &dg, &bno, &off, &rl);
+    quire__index_block(&r->ix, bno, &ib);
+    if ((e = load_ref_block(r, ib.frame_offset, (int64_t)t, d)) != 0) {
+        return e;
+    }
+    if ((uint64_t)off + rl > r->ref_len) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)t, "record offset");
+    }
+    *rec = r->ref + off;
+    *len = rl;
+    return 0;
+}
+
+int
+quire__reader_stored(quire_reader *r, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
+{
+    if (r->state != R_INDEXED || t >= r->ix.n_articles) {
+        return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)t, "article number");
+    }
+    return fetch_indexed(r, t, rec, len, d);
+}
+
+/* quire__fetch_fn of the sequential reader: article t from a block frame
+ * met earlier in the scan */
+static int
+fetch_scanned(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
+{
+    quire_reader *r = (quire_reader *)ctx;
+    size_t lo = 0, hi = r->n_sblk;
+    int e;
+    while (hi - lo > 1) { /* the last block whose first article is <= t */
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->sblk[mid][1] <= t) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    if (r->n_sblk == 0 || r->sblk[lo][1] > t) {
+        return QUIRE__FAIL(d, QUIRE_E_RECORD, r->scan_block_at, (int64_t)t,
+                           "part reference (article not found)");
+    }
+    if ((e = load_ref_block(r, r->sblk[lo][0], (int64_t)t, d)) != 0) {
+        return e;
+    }
+    e = quire__block_record(&r->lim, r->ref, r->ref_len, r->ref_first, t, rec, len);
+    if (e != 0) {
+        return QUIRE__FAIL(d, e == QUIRE_E_NOTFOUND ? QUIRE_E_RECORD : e, r->sblk[lo][0],
+                           (int64_t)t, "part reference (article not found)");
+    }
+    return 0;
+}
+
+/* Expands a stored record with references into r->exp [5.6]. */
+static int
+expand(quire_reader *r, const uint8_t **rec, size_t *len, uint64_t n, uint64_t at,
+       quire__fetch_fn fetch, quire_diag *d)
+{
+    int e;
+    r->exp.max = (size_t)r->lim.record;
+    if ((e = quire__expand_record(&r->a, &r->lim, *rec, *len, n, at, fetch, r, &r->exp, d)) !=
+        0) {
+        return e;
+    }
+    *rec = r->exp.p;
+    *len = r->exp.len;
     return 0;
 }
 
@@ -498,8 +626,9 @@ quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_d
 int
 quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
 {
-    const uint8_t *dg;
+    const uint8_t *dg, *rec;
     uint32_t bno, off, len;
+    size_t rlen;
     quire__iblock ib;
     uint8_t got[32];
     int e;
@@ -526,7 +655,13 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
     if (quire__ld32(r->blk + off - 4) != len) {
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)n, "record length prefix");
     }
-    if ((e = quire__blake2b256(got, r->blk + off, len)) != 0) {
+    rec = r->blk + off;
+    rlen = len;
+    if (quire__has_refs(rec, rlen) &&
+        (e = expand(r, &rec, &rlen, n, ib.frame_offset, fetch_indexed, d)) != 0) {
+        return e;
+    }
+    if ((e = quire__blake2b256(got, rec, rlen)) != 0) {
         return QUIRE__FAIL(d, e, ib.frame_offset, (int64_t)n, "record digest");
     }
     if (sodium_memcmp(got, dg, 32) != 0 && !QUIRE__FUZZING) {
@@ -534,7 +669,7 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
         return QUIRE__FAIL(d, QUIRE_E_DIGEST, ib.frame_offset, (int64_t)n, "record digest");
     }
     /* offsets inside a block are not file offsets: report the block frame */
-    e = quire__article_load(a, r->blk + off, len, ib.frame_offset, &r->lim, (int64_t)n, d);
+    e = quire__article_load(a, rec, rlen, ib.frame_offset, &r->lim, (int64_t)n, d);
     if (e == 0) {
         memcpy(a->digest, got, 32);
         a->digest_ok = 1;
@@ -770,6 +905,11 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
                                    "inside the inflated block");
                 return poison(r, e);
             }
+            if (quire__has_refs(rec, rec_len) &&
+                (e = expand(r, &rec, &rec_len, (uint64_t)art, r->scan_block_at, fetch_scanned,
+                            d)) != 0) {
+                return poison(r, e);
+            }
             e = quire__article_load(a, rec, rec_len, r->scan_block_at, &r->lim, art, d);
             if (e != 0) {
                 if (d != NULL) {
@@ -828,6 +968,19 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
                                                     "inside the inflated block"));
             }
             quire__cur_init(&r->recs, r->blk, r->blk_len, 0);
+            if (r->n_sblk == r->sblk_cap) { /* remember it for references [5.6] */
+                size_t nc = r->sblk_cap ? 2 * r->sblk_cap : 64;
+                uint64_t(*ns)[2] = (uint64_t(*)[2])quire__realloc(
+                    &r->a, r->sblk, r->sblk_cap * sizeof *r->sblk, nc * sizeof *ns);
+                if (ns == NULL) {
+                    return poison(r, QUIRE__FAIL(d, QUIRE_E_NOMEM, f.offset, -1, "blocks"));
+                }
+                r->sblk = ns;
+                r->sblk_cap = nc;
+            }
+            r->sblk[r->n_sblk][0] = f.offset;
+            r->sblk[r->n_sblk][1] = h.first_article;
+            r->n_sblk++;
             r->scan_block_at = f.offset;
             r->scan_seen_block = 1;
             r->in_block = 1;

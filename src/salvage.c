@@ -228,6 +228,12 @@ typedef struct salv {
     quire_article *art;
     uint8_t *blk;
     size_t blk_cap;
+    /* deduplicated parts [5.6]: the block referenced records come from */
+    uint8_t *ref;
+    size_t ref_cap, ref_len;
+    uint64_t ref_off;
+    int ref_ok;
+    quire__buf exp;
     uint64_t next_min; /* every article below this was emitted or passed */
     char msg[512];
 } salv;
@@ -809,6 +815,54 @@ inflate_block(salv *S, const sblock *b, const quire__block_head *h, int *code, c
     return 0;
 }
 
+/* quire__fetch_fn of salvage: article t from an intact block frame found
+ * by the scan, inflated into S->ref (S->blk holds the current block) */
+static int
+fetch_salvaged(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
+{
+    salv *S = (salv *)ctx;
+    size_t i;
+    for (i = 0; i < S->blocks.n; i++) {
+        const sblock *b = &AT(S->blocks, sblock, i);
+        if (!b->head_ok || t < b->first || t - b->first >= b->n) {
+            continue;
+        }
+        if (!S->ref_ok || S->ref_off != b->off) {
+            quire__block_head h;
+            quire__cur c;
+            uint8_t *keep = S->blk;
+            size_t keep_cap = S->blk_cap;
+            int code = 0, e;
+            const char *what = NULL, *why = NULL;
+            quire__cur_init(&c, b->payload, b->len, b->off + QUIRE__FRAME_HEAD);
+            if (quire__block_head_decode(&c, &S->s->lim, &h) != 0) {
+                continue;
+            }
+            S->ref_ok = 0;
+            S->blk = S->ref; /* inflate_block fills S->blk: lend it the other buffer */
+            S->blk_cap = S->ref_cap;
+            e = inflate_block(S, b, &h, &code, &what, &why);
+            S->ref = S->blk;
+            S->ref_cap = S->blk_cap;
+            S->blk = keep;
+            S->blk_cap = keep_cap;
+            if (e != 0) {
+                return QUIRE__FAIL(d, e, b->off, (int64_t)t, "block");
+            }
+            if (code != 0) {
+                continue; /* another copy of the block may be intact */
+            }
+            S->ref_len = h.raw_size;
+            S->ref_off = b->off;
+            S->ref_ok = 1;
+        }
+        if (quire__block_record(&S->s->lim, S->ref, S->ref_len, b->first, t, rec, len) == 0) {
+            return 0;
+        }
+    }
+    return QUIRE__FAIL(d, QUIRE_E_RECORD, 0, (int64_t)t, "part reference (article lost)");
+}
+
 /* One record: checks, then adds it to the output. Returns 0 or a fatal
  * error. */
 static int
@@ -818,6 +872,23 @@ take_record(salv *S, const sblock *b, uint64_t m, const uint8_t *rec, size_t rec
     quire_diag dd;
     uint64_t out_n = 0;
     int covered, e;
+    if (quire__has_refs(rec, rec_len)) {
+        /* parts stored once [5.6]: the canonical record takes them back */
+        memset(&dd, 0, sizeof dd);
+        S->exp.max = (size_t)S->s->lim.record;
+        e = quire__expand_record(S->a, &S->s->lim, rec, rec_len, m, b->off, fetch_salvaged, S,
+                                 &S->exp, &dd);
+        if (e == QUIRE_E_NOMEM) {
+            return fatal(S, e, b->off, "record");
+        }
+        if (e != 0) {
+            e = fail_range(S, m, 1, b->off, e, dd.what != NULL ? dd.what : "part reference",
+                           "a part it shares with an earlier article was not recovered");
+            return e != 0 ? fatal(S, e, b->off, "salvage") : 0;
+        }
+        rec = S->exp.p;
+        rec_len = S->exp.len;
+    }
     if ((e = quire__blake2b256(dg, rec, rec_len)) != 0) {
         return fatal(S, e, b->off, "record digest");
     }
@@ -1351,6 +1422,8 @@ salv_free(salv *S)
     vec_free(S->a, &S->dicts);
     quire__buf_free(&S->urls);
     quire__free(S->a, S->blk);
+    quire__free(S->a, S->ref);
+    quire__buf_free(&S->exp);
     quire_article_free(S->art);
 }
 
@@ -1659,6 +1732,7 @@ quire_salvager_run(quire_salvager *s, const void *damaged, size_t len, const cha
     S.ctx = ctx;
     S.rep = rep;
     S.d = d;
+    quire__buf_init(&S.exp, S.a, 0);
     rep->source_bytes = S.len;
     vec_init(&S.frames, sizeof(sframe));
     vec_init(&S.damages, sizeof(sdamage));

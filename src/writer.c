@@ -89,6 +89,23 @@ struct quire_writer {
     int have_prev;
     uint8_t prev[32];       /* digest of the previous statement */
     uint64_t prev_size;     /* its tree size */
+
+    /* deduplicated parts [5.6] */
+    int dedup;
+    struct ddent {
+        uint8_t dg[32];  /* BLAKE2b-256 of the part's data */
+        uint64_t article;
+        uint32_t part;
+        uint32_t used;
+    } *dd;               /* open addressing, dd_cap a power of 2 */
+    size_t dd_n, dd_cap;
+    quire__rpart *sp;    /* the parts of a stored form */
+    size_t sp_cap;
+    quire__buf stored;   /* the stored form of the record being added */
+    quire__buf hints;    /* dDUP entries: the archive's, then this checkpoint's */
+    quire_reader *old;   /* append: the archive, to check dDUP candidates */
+    uint64_t *old_sorted; /* (prefix, entry index) pairs of its dDUP, by prefix */
+    size_t n_old;
 };
 
 #define BUF_MAX ((size_t)4 << 30)
@@ -120,6 +137,9 @@ quire_writer_new(quire_writer **out, const quire_alloc *alloc)
     quire__buf_init(&w->articles, &w->a, BUF_MAX);
     quire__buf_init(&w->urls, &w->a, BUF_MAX);
     quire__buf_init(&w->dates, &w->a, BUF_MAX);
+    quire__buf_init(&w->stored, &w->a, BUF_MAX);
+    quire__buf_init(&w->hints, &w->a, BUF_MAX);
+    w->dedup = 1;
     quire__merkle_init(&w->tree);
     w->threads = 1;
     {
@@ -190,6 +210,12 @@ quire_writer_free(quire_writer *w)
     quire__buf_free(&w->articles);
     quire__buf_free(&w->urls);
     quire__buf_free(&w->dates);
+    quire__free(&w->a, w->dd);
+    quire__free(&w->a, w->sp);
+    quire__buf_free(&w->stored);
+    quire__buf_free(&w->hints);
+    quire__free(&w->a, w->old_sorted);
+    quire_reader_free(w->old);
     quire__free(&w->a, w);
 }
 
@@ -224,6 +250,12 @@ quire_writer_set_option(quire_writer *w, int option, int64_t value)
             return QUIRE_E_ARG;
         }
         w->threads = (int)value;
+        return QUIRE_OK;
+    case QUIRE_OPT_DEDUP:
+        if (value < 0 || value > 1) {
+            return QUIRE_E_ARG;
+        }
+        w->dedup = (int)value;
         return QUIRE_OK;
     default:
         return QUIRE_E_ARG;
@@ -724,6 +756,196 @@ add_record(quire_writer *w, const uint8_t *rec, size_t len, const uint8_t digest
     return QUIRE_OK;
 }
 
+/* ---- deduplicated parts [5.6] ---- */
+
+static size_t
+dd_slot(const quire_writer *w, const uint8_t dg[32])
+{
+    size_t i = (size_t)quire__ld64(dg) & (w->dd_cap - 1);
+    while (w->dd[i].used && memcmp(w->dd[i].dg, dg, 32) != 0) {
+        i = (i + 1) & (w->dd_cap - 1);
+    }
+    return i;
+}
+
+static int
+dd_insert(quire_writer *w, const uint8_t dg[32], uint64_t article, uint32_t part)
+{
+    size_t i;
+    if (2 * (w->dd_n + 1) > w->dd_cap) {
+        size_t old_cap = w->dd_cap, nc = old_cap ? 2 * old_cap : 1024, k;
+        struct ddent *old = w->dd, *nd;
+        if (nc > SIZE_MAX / sizeof *nd || (nd = (struct ddent *)quire__malloc(
+                                               &w->a, nc * sizeof *nd)) == NULL) {
+            return QUIRE_E_NOMEM;
+        }
+        memset(nd, 0, nc * sizeof *nd);
+        w->dd = nd;
+        w->dd_cap = nc;
+        for (k = 0; k < old_cap; k++) {
+            if (old[k].used) {
+                w->dd[dd_slot(w, old[k].dg)] = old[k];
+            }
+        }
+        quire__free(&w->a, old);
+    }
+    i = dd_slot(w, dg);
+    memcpy(w->dd[i].dg, dg, 32);
+    w->dd[i].article = article;
+    w->dd[i].part = part;
+    w->dd[i].used = 1;
+    w->dd_n++;
+    return 0;
+}
+
+static int
+cmp_u64pair(const void *x, const void *y)
+{
+    const uint64_t *a = (const uint64_t *)x, *b = (const uint64_t *)y;
+    if (a[0] != b[0]) {
+        return a[0] < b[0] ? -1 : 1;
+    }
+    return a[1] < b[1] ? -1 : (a[1] > b[1]);
+}
+
+/* 1 if part k of the archive's article t is stored inline and equals
+ * data[0..len): a dDUP entry is only a hint, checked before use */
+static int
+old_part_equals(quire_writer *w, uint64_t t, uint32_t k, const uint8_t *data, size_t len)
+{
+    const uint8_t *rec;
+    size_t rlen, nf, np;
+    unsigned flags;
+    quire__cur c;
+    quire__rfield *f;
+    quire__rpart *p;
+    int same = 0;
+    if (t >= w->old->ix.n_articles || quire__reader_stored(w->old, t, &rec, &rlen, NULL) != 0) {
+        return 0;
+    }
+    quire__cur_init(&c, rec, rlen, 0);
+    if (quire__record_head_stored(&c, &w->lim, &nf, &np, &flags) != 0 || k >= np) {
+        return 0;
+    }
+    f = (quire__rfield *)quire__malloc(&w->a, (nf + 1) * sizeof *f);
+    p = (quire__rpart *)quire__malloc(&w->a, (np + 1) * sizeof *p);
+    if (f != NULL && p != NULL &&
+        quire__record_body_stored(&c, &w->lim, &w->a, f, nf, p, np, flags) == 0) {
+        same = p[k].storage == 0 && p[k].data_len == len &&
+               (len == 0 || memcmp(rec + p[k].data_off, data, len) == 0);
+    }
+    quire__free(&w->a, f);
+    quire__free(&w->a, p);
+    return same;
+}
+
+/* Looks a part up among the archive's dDUP entries (append). */
+static int
+old_find(quire_writer *w, const uint8_t dg[32], const uint8_t *data, size_t len, uint64_t *t,
+         uint32_t *k)
+{
+    uint64_t key = quire__ld64(dg);
+    size_t lo = 0, hi = w->n_old;
+    while (lo < hi) { /* the first pair with this prefix */
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->old_sorted[2 * mid] < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (; lo < w->n_old && w->old_sorted[2 * lo] == key; lo++) {
+        const uint8_t *e = w->hints.p + (size_t)w->old_sorted[2 * lo + 1] * QUIRE__DDUP_ENTRY;
+        if (old_part_equals(w, quire__ld64(e + 8), quire__ld32(e + 16), data, len)) {
+            *t = quire__ld64(e + 8);
+            *k = quire__ld32(e + 16);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Gives the stored form of a's record: parts equal to a part of an earlier
+ * article become references [5.6]. *rec is a's canonical record when no
+ * part is. */
+static int
+dedup_record(quire_writer *w, quire_article *a, const uint8_t **rec, size_t *len)
+{
+    size_t i, n_refs = 0;
+    const uint8_t *arena = a->data.p;
+    int e;
+    if (!w->dedup || a->np == 0) {
+        return 0;
+    }
+    if (a->np > w->sp_cap) {
+        quire__free(&w->a, w->sp);
+        w->sp = (quire__rpart *)quire__malloc(&w->a, a->np * sizeof *w->sp);
+        w->sp_cap = w->sp != NULL ? a->np : 0;
+        if (w->sp == NULL) {
+            return QUIRE_E_NOMEM;
+        }
+    }
+    for (i = 0; i < a->np; i++) {
+        const uint8_t *data = arena != NULL ? arena + a->p[i].data_off : NULL;
+        size_t dl = a->p[i].data_len;
+        uint8_t dg[32];
+        size_t s;
+        uint64_t t;
+        uint32_t k;
+        w->sp[i] = a->p[i];
+        w->sp[i].storage = 0;
+        if (dl < QUIRE__DEDUP_MIN) {
+            continue;
+        }
+        if ((e = quire__blake2b256(dg, data, dl)) != 0) {
+            return e;
+        }
+        s = w->dd_cap > 0 ? dd_slot(w, dg) : 0;
+        if (w->dd_cap > 0 && w->dd[s].used) {
+            if (w->dd[s].article < w->n_articles) { /* not a part of this same article */
+                w->sp[i].storage = 1;
+                w->sp[i].ref_article = w->dd[s].article;
+                w->sp[i].ref_part = w->dd[s].part;
+                n_refs++;
+            }
+            continue;
+        }
+        if (w->n_old > 0 && dl >= QUIRE__DEDUP_HINT_MIN && old_find(w, dg, data, dl, &t, &k)) {
+            w->sp[i].storage = 1;
+            w->sp[i].ref_article = t;
+            w->sp[i].ref_part = k;
+            n_refs++;
+            /* later copies find it in the table */
+            if ((e = dd_insert(w, dg, t, k)) != 0) {
+                return e;
+            }
+            continue;
+        }
+        if ((e = dd_insert(w, dg, w->n_articles, (uint32_t)i)) != 0) {
+            return e;
+        }
+        if (dl >= QUIRE__DEDUP_HINT_MIN) {
+            quire__put_bytes(&w->hints, dg, 8);
+            quire__put_u64(&w->hints, w->n_articles);
+            quire__put_u32(&w->hints, (uint32_t)i);
+            if (w->hints.err != 0) {
+                return w->hints.err;
+            }
+        }
+    }
+    if (n_refs == 0) {
+        return 0;
+    }
+    quire__buf_reset(&w->stored);
+    quire__record_encode_stored(&w->stored, arena, a->f, a->nf, w->sp, a->np);
+    if (w->stored.err != 0) {
+        return w->stored.err;
+    }
+    *rec = w->stored.p;
+    *len = w->stored.len;
+    return 0;
+}
+
 /* see quire.h */
 int
 quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag *d)
@@ -738,6 +960,9 @@ quire_writer_add(quire_writer *w, quire_article *a, uint64_t *number, quire_diag
     if ((e = quire__article_encode(a, &rec, &len)) != 0 ||
         (e = quire_article_digest(a, digest)) != 0) {
         return QUIRE__FAIL(d, e, w->offset, (int64_t)w->n_articles, "encode record");
+    }
+    if (w->state == W_OPEN && (e = dedup_record(w, a, &rec, &len)) != 0) {
+        return fail(w, d, e, "deduplicate parts");
     }
     return add_record(w, rec, len, digest, a, number, d);
 }
@@ -893,6 +1118,19 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     if ((e = emit(w, d)) != 0) {
         return e;
     }
+    /* the part digests a later append deduplicates against [5.6] */
+    if (w->hints.len > 0 && w->hints.len + 12 <= w->lim.frame) {
+        head = quire__frame_begin(&w->out, QUIRE__FT_DDUP);
+        quire__put_u8(&w->out, 1);
+        quire__put_u8(&w->out, 0);
+        quire__put_u16(&w->out, 0);
+        quire__put_u64(&w->out, w->hints.len / QUIRE__DDUP_ENTRY);
+        quire__put_bytes(&w->out, w->hints.p, w->hints.len);
+        quire__frame_end(&w->out, head);
+        if ((e = emit(w, d)) != 0) {
+            return e;
+        }
+    }
     /* seal [11] */
     seal_at = w->offset;
     memcpy(st.archive_id, w->archive_id, 16);
@@ -952,6 +1190,43 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
     }
     w->state = W_DONE;
     return QUIRE_OK;
+}
+
+/* Takes the dDUP frame that follows the archive's current index, if any:
+ * its entries are carried over and looked up by prefix. A missing or
+ * damaged one only means parts are not deduplicated against the archive. */
+static int
+load_hints(quire_writer *w, quire_reader *r)
+{
+    quire__frame f;
+    quire__cur c;
+    uint64_t n = 0, i;
+    const uint8_t *ent = NULL;
+    uint64_t at = r->tr.index_offset + r->index_frame_size;
+    if (at + QUIRE__FRAME_OVERHEAD > r->len ||
+        quire__reader_frame_at(r, at, r->len, &f, NULL, -1, "dDUP frame") != 0 ||
+        f.type != QUIRE__FT_DDUP) {
+        return 0;
+    }
+    quire__cur_init(&c, f.payload, f.len, at + QUIRE__FRAME_HEAD);
+    if (quire__ddup_decode(&c, &n, &ent) != 0 || n == 0) {
+        return 0;
+    }
+    if (n > SIZE_MAX / 16 ||
+        (w->old_sorted = (uint64_t *)quire__malloc(&w->a, (size_t)n * 16)) == NULL) {
+        return QUIRE_E_NOMEM;
+    }
+    quire__put_bytes(&w->hints, ent, (size_t)n * QUIRE__DDUP_ENTRY);
+    if (w->hints.err != 0) {
+        return w->hints.err;
+    }
+    for (i = 0; i < n; i++) {
+        w->old_sorted[2 * i] = quire__ld64(ent + i * QUIRE__DDUP_ENTRY);
+        w->old_sorted[2 * i + 1] = i;
+    }
+    qsort(w->old_sorted, (size_t)n, 16, cmp_u64pair);
+    w->n_old = (size_t)n;
+    return 0;
 }
 
 /* see quire.h */
@@ -1033,7 +1308,12 @@ quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
     w->n_blocks = r->ix.n_blocks;
     w->blocks_made = r->ix.n_blocks;
     w->offset = r->len; /* the end of the last complete checkpoint */
-    quire_reader_free(r);
+    if ((e = load_hints(w, r)) != 0) {
+        quire_reader_free(r);
+        close(fd);
+        return QUIRE__FAIL(d, e, 0, -1, "append");
+    }
+    w->old = r; /* kept to check dDUP candidates against */
 
     /* a torn tail of an interrupted append was never part of a checkpoint:
      * cut it off; nothing before it changes */

@@ -54,6 +54,9 @@ static const char pack_help[] =
     "  --archive-id HEX       32 hex digits (default: derived from the content)\n"
     "  --no-dictionary        no preset dictionary (default: 32 KiB taken from the\n"
     "                         first block, stored once, committed in the seal)\n"
+    "  --no-dedup             store every part in full (default: a part of 64 bytes\n"
+    "                         or more equal to one of an earlier article is stored\n"
+    "                         once and referred to; readers see it in full)\n"
     "  -j, --threads N        blocks compressed in parallel (default: the number of\n"
     "                         cores); the archive is the same bytes for every N\n"
     "  -q, --quiet            no progress or summary on standard error\n"
@@ -344,6 +347,9 @@ static const char append_help[] =
     "change. The new seal commits to the previous one (its digest and checkpoint\n"
     "number) and to the new Merkle root; 'quire verify' checks the whole chain.\n"
     "The cost grows with the new articles and the index, not with the file.\n"
+    "A part equal to one already in the archive (1 KiB or more; any size from\n"
+    "64 bytes within this append) is stored once, as a reference (--no-dedup:\n"
+    "store it again).\n"
     "\n"
     "If an earlier append was interrupted, the archive ends with a torn tail\n"
     "after its last complete checkpoint; readers ignore it and append cuts it\n"
@@ -381,8 +387,9 @@ pack_or_append(int argc, char **argv, int append)
         {"archive-id", required_argument, NULL, 'I'},
         {"threads", required_argument, NULL, 'j'},
         {"no-dictionary", no_argument, NULL, 'D'},
+        {"no-dedup", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}};
-    int auto_dict = 1;
+    int auto_dict = 1, dedup = 1;
     uint64_t threads = 0;
     const char *signfile = NULL, *rolestr = "archivist", *pubfile = NULL, *comment = NULL;
     const char *timestr = NULL, *idstr = NULL;
@@ -404,6 +411,7 @@ pack_or_append(int argc, char **argv, int append)
     while ((c = getopt_long(argc, argv, "o:f:b:l:qhs:r:j:", opts, NULL)) != -1) {
         switch (c) {
         case 'D': auto_dict = 0; break;
+        case 'U': dedup = 0; break;
         case 'j':
             if (parse_u64(optarg, &threads) != 0 || threads < 1 || threads > 64) {
                 fprintf(stderr, "%s: pack: --threads must be 1..64\n", prog);
@@ -554,7 +562,8 @@ pack_or_append(int argc, char **argv, int append)
     if (quire_writer_set_option(s.w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0 ||
         quire_writer_set_option(s.w, QUIRE_OPT_LEVEL, (int64_t)level) != 0 ||
         quire_writer_set_option(s.w, QUIRE_OPT_THREADS, (int64_t)threads) != 0 ||
-        quire_writer_set_option(s.w, QUIRE_OPT_AUTO_DICT, auto_dict) != 0) {
+        quire_writer_set_option(s.w, QUIRE_OPT_AUTO_DICT, auto_dict) != 0 ||
+        quire_writer_set_option(s.w, QUIRE_OPT_DEDUP, dedup) != 0) {
         fprintf(stderr, "%s: pack: invalid block size or level\n", prog);
         quire_writer_free(s.w);
         quire_article_free(s.a);

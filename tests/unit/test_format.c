@@ -1726,10 +1726,15 @@ test_record_part_errors(void **state)
     rec_head(&x, 1, 0, 0, 1, 0);
     rec_part(&x, S("b"), S(" ~"), 0, "x", 1);
     rec_expect(&x, 0, 0, NULL);
-    /* storage byte 1 (and 0xFF) */
+    /* storage byte 1 (a reference: only in a stored record, 5.6), 2 and 0xFF */
     x.n = 0;
     rec_head(&x, 1, 0, 0, 1, 0);
     at = rec_part(&x, S("body"), S("text/plain"), 1, "x", 1);
+    rec_expect(&x, QUIRE_E_RECORD, at + 1 + 4 + 1 + 10,
+               "part storage (reference without the record flag)");
+    x.n = 0;
+    rec_head(&x, 1, 0, 0, 1, 0);
+    at = rec_part(&x, S("body"), S("text/plain"), 2, "x", 1);
     rec_expect(&x, QUIRE_E_FEATURE, at + 1 + 4 + 1 + 10, "part storage");
     x.n = 0;
     rec_head(&x, 1, 0, 0, 1, 0);

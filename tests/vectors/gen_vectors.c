@@ -871,10 +871,13 @@ gen_records(void)
         fz_vec_set(&r, t.p, t.len);
         fz_vec_free(&t);
     });
-    REC_CASE(B_ONE, 0, "record_storage_1.quire", "QUIRE_E_FEATURE", r.p[v.p[0].storage_at] = 1);
+    REC_CASE(B_ONE, 0, "record_storage_1_no_flag.quire", "QUIRE_E_RECORD",
+             r.p[v.p[0].storage_at] = 1);
+    REC_CASE(B_ONE, 0, "record_storage_2.quire", "QUIRE_E_FEATURE", r.p[v.p[0].storage_at] = 2);
     REC_CASE(B_ONE, 0, "record_version_2.quire", "QUIRE_E_FEATURE", r.p[0] = 2);
     REC_CASE(B_ONE, 0, "record_version_0.quire", "QUIRE_E_RECORD", r.p[0] = 0);
-    REC_CASE(B_ONE, 0, "record_flags.quire", "QUIRE_E_RESERVED", r.p[1] = 1);
+    REC_CASE(B_ONE, 0, "record_flags.quire", "QUIRE_E_RESERVED", r.p[1] = 2);
+    REC_CASE(B_ONE, 0, "record_flags_refs_no_ref.quire", "QUIRE_E_RECORD", r.p[1] = 1);
     REC_CASE(B_ONE, 0, "record_reserved.quire", "QUIRE_E_RESERVED", r.p[7] = 1);
     REC_CASE(B_ONE, 0, "record_field_count_over_limit.quire", "QUIRE_E_LIMIT",
              quire__st16(r.p + 2, 2000));
