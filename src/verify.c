@@ -314,6 +314,22 @@ walk_frames(run *R, quire_reader *r)
             /* an earlier trailer was superseded by frames appended after it
              * (a co-signature, a later checkpoint) [3.6] */
             break;
+        case QUIRE__FT_DDUP: {
+            /* a hint for appends [5.6]: a bad one costs only deduplication */
+            quire__cur p;
+            uint64_t n = 0;
+            const uint8_t *ent = NULL;
+            if (c.err != 0) {
+                break;
+            }
+            quire__cur_init(&p, f.payload, f.len, off + QUIRE__FRAME_HEAD);
+            if (quire__ddup_decode(&p, &n, &ent) != 0) {
+                emit(R, p.err, QUIRE_SEV_WARNING, p.err_off, (int64_t)off, -1, p.err_what, NULL,
+                     "part digest frame (dDUP) malformed: later appends will not deduplicate "
+                     "against it");
+            }
+            break;
+        }
         default:
             if (QUIRE__FT_IS_ANCILLARY(type)) {
                 char nm[5];

@@ -119,6 +119,18 @@ verify_errors(const obuf *o)
 }
 
 static int
+count_ddup_warnings(void *ctx, const quire_finding *f)
+{
+    if (f->severity == QUIRE_SEV_ERROR) {
+        ((int *)ctx)[0]++;
+    } else if (f->severity == QUIRE_SEV_WARNING && f->what != NULL &&
+               strcmp(f->what, "dDUP version") == 0) {
+        ((int *)ctx)[1]++;
+    }
+    return 0;
+}
+
+static int
 stored_has_refs(quire_reader *r, uint64_t n)
 {
     const uint8_t *rec;
@@ -328,6 +340,23 @@ test_dedup_append(void **state)
     view.len = alen;
     view.cap = alen;
     assert_int_equal(verify_errors(&view), 0);
+    /* a malformed dDUP frame (CRC intact) is a warning: it is only a hint */
+    {
+        uint8_t *f = (uint8_t *)memmem(after + blen, alen - blen, "dDUP", 4);
+        uint32_t len;
+        int counts[2] = {0, 0};
+        quire_verifier *v;
+        quire_verify_summary sum;
+        assert_non_null(f);
+        len = quire__ld32(f + 8);
+        f[12] = 9; /* version */
+        quire__st32(f + 12 + len, quire__crc32(0, f, 12 + (size_t)len));
+        assert_int_equal(quire_verifier_new(&v, NULL), 0);
+        (void)quire_verifier_run_memory(v, after, alen, count_ddup_warnings, counts, &sum);
+        quire_verifier_free(v);
+        assert_int_equal(counts[0], 0);
+        assert_int_equal(counts[1], 1);
+    }
     quire_article_free(a);
     quire_reader_free(r);
     free(before);
