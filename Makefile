@@ -44,7 +44,7 @@ SHARED := $(B)/libquire.so.$(VERSION)
 SONAME := libquire.so.$(ABI_MAJOR)
 CLI    := $(B)/quire
 
-.PHONY: all lib cli test check unit replay cli-test corpus-test demo deps install uninstall fuzz-seeds vectors \
+.PHONY: all lib cli test check unit replay cli-test corpus-test demo deps install uninstall fuzz-seeds vectors warcio \
         clean dev format format-check fuzz fuzz-smoke help
 
 all: $(STATIC) $(SHARED) $(B)/quire.pc $(CLI)
@@ -132,8 +132,16 @@ replay: $(REPLAY_CLANG) $(REPLAY_GCC)
 	    echo "== replay $$n ($$cc)"; $(SAN_ENV) $(B)/asan-$$cc/replay/$$n $$dirs; \
 	  done; done
 
-cli-test: all
-	QUIRE=$(CURDIR)/$(CLI) bats tests/cli
+# warcio.js (npm), the independent WARC reader the WARC round-trip test checks
+# exports with; installed under build/npm by the test setup
+WARCIO_VERSION := 2.4.11
+$(B)/npm/node_modules/warcio/package.json:
+	@mkdir -p $(B)/npm
+	cd $(B)/npm && npm install --no-audit --no-fund --loglevel=error warcio@$(WARCIO_VERSION)
+warcio: $(B)/npm/node_modules/warcio/package.json
+
+cli-test: all warcio
+	QUIRE=$(CURDIR)/$(CLI) WARCIO_DIR=$(CURDIR)/$(B)/npm bats tests/cli
 
 vectors: all
 	sh tests/vectors/check.sh
@@ -290,8 +298,8 @@ fuzz-build-test:
 test check: fuzz-build-test
 
 # ---------------------------------------------------------------------------
-# make fuzz-msan: MemorySanitizer needs every byte the targets touch instrumented, so zlib and
-# libsodium are built from Debian's sources (apt-get source into build/msan-src/; adds a deb-src
+# make fuzz-msan: MemorySanitizer needs every byte the targets touch instrumented, so zlib,
+# libsodium and libxml2 are built from Debian's sources (apt-get source into build/msan-src/; adds a deb-src
 # entry to apt if none is configured; never committed). Each target then fuzzes its corpus for
 # FUZZ_SECONDS (default 60 here) on a copy; any report fails. Not part of make test.
 MSAN_SECONDS = $(if $(filter file,$(origin FUZZ_SECONDS)),60,$(FUZZ_SECONDS))
@@ -313,6 +321,9 @@ $(MSAN_SRC)/.fetched:
 	  || { $$SUDO apt-get update -qq && apt-get source -qq zlib libsodium >fetch.log 2>&1; } \
 	  || { tail -n 20 fetch.log; exit 1; }; }; \
 	ls -d zlib-*/ libsodium-*/; touch .fetched
+$(MSAN_SRC)/.fetched-xml2: $(MSAN_SRC)/.fetched
+	@set -e; cd $(MSAN_SRC) && { apt-get source -qq libxml2 >fetch-xml2.log 2>&1 \
+	  || { tail -n 20 fetch-xml2.log; exit 1; }; }; ls -d libxml2-*/; touch .fetched-xml2
 
 $(MSAN_DIR)/zlib/libz.a: $(MSAN_SRC)/.fetched
 	@set -e; rm -rf $(MSAN_DIR)/zlib; mkdir -p $(MSAN_DIR)/zlib; z=$$(ls -d $(MSAN_SRC)/zlib-*/ | head -n 1); \
@@ -332,14 +343,29 @@ $(MSAN_DIR)/sodium/lib/libsodium.a: $(MSAN_SRC)/.fetched
 	$(MAKE) -s -j$$(nproc) > make.log 2>&1 || { tail -n 30 make.log; exit 1; }; \
 	$(MAKE) -s install > install.log 2>&1; echo "built $@"
 
-MSAN_DEPS := $(MSAN_DIR)/zlib/libz.a $(MSAN_DIR)/sodium/lib/libsodium.a
-MSAN_INC  := -I$(MSAN_DIR)/zlib -I$(MSAN_DIR)/sodium/include
+# libxml2 (the HTML parser of the WARC import), static, without the parts we never use
+$(MSAN_DIR)/xml2/lib/libxml2.a: $(MSAN_SRC)/.fetched-xml2
+	@set -e; s=$$(cd $$(ls -d $(MSAN_SRC)/libxml2-*/ | head -n 1) && pwd); \
+	rm -rf $(MSAN_DIR)/xml2-build; mkdir -p $(MSAN_DIR)/xml2-build; cd $(MSAN_DIR)/xml2-build; \
+	echo "autoreconf in $$s (Debian's patches leave the generated files stale)"; \
+	(cd $$s && autoreconf -fi) > autogen.log 2>&1 || { tail -n 30 autogen.log; exit 1; }; \
+	echo "configuring libxml2 (MSan) from $$s"; \
+	$$s/configure -q --disable-shared --enable-static --without-python --without-zlib \
+	  --without-lzma --without-http --without-ftp --without-icu --without-debug \
+	  --prefix=$(CURDIR)/$(MSAN_DIR)/xml2 CC=$(CLANG) CFLAGS="$(MSAN_FLAGS)" \
+	  > configure.log 2>&1 || { tail -n 30 configure.log; exit 1; }; \
+	$(MAKE) -s -j$$(nproc) libxml2.la > make.log 2>&1 || { tail -n 30 make.log; exit 1; }; \
+	$(MAKE) -s install-libLTLIBRARIES install-data > install.log 2>&1 \
+	  || $(MAKE) -s install > install.log 2>&1; echo "built $@"
+
+MSAN_DEPS := $(MSAN_DIR)/zlib/libz.a $(MSAN_DIR)/sodium/lib/libsodium.a $(MSAN_DIR)/xml2/lib/libxml2.a
+MSAN_INC  := -I$(MSAN_DIR)/zlib -I$(MSAN_DIR)/sodium/include -I$(MSAN_DIR)/xml2/include/libxml2
 $(MSAN_DIR)/core/%.o: %.c $(HDRS) $(MSAN_DEPS)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARN) $(MSAN_FLAGS) -fsanitize=fuzzer-no-link $(INC) $(MSAN_INC) -c $< -o $@
 $(MSAN_DIR)/fuzz_%: fuzz/fuzz_%.c $(CORE_SRC:%.c=$(MSAN_DIR)/core/%.o) $(MSAN_DEPS)
 	$(CLANG) $(WARN) $(MSAN_FLAGS) -fsanitize=fuzzer $(INC) -Isrc $(MSAN_INC) $< \
-	    $(CORE_SRC:%.c=$(MSAN_DIR)/core/%.o) $(MSAN_DEPS) -pthread -o $@
+	    $(CORE_SRC:%.c=$(MSAN_DIR)/core/%.o) $(MSAN_DEPS) -lm -pthread -o $@
 
 fuzz-msan: $(MSAN_BINS)
 	@$(FUZZ_SH) fail=""; for n in $(FUZZ_NAMES); do \

@@ -9,10 +9,10 @@
 #   fuzz_<t>_seed_corpus.zip  fuzz/corpus/<t> plus tests/regress/<t>
 #   fuzz_<t>.dict             fuzz/<t>.dict if present, else fuzz/quire.dict
 #   fuzz_<t>.options          fuzz/<t>.options (a default one, with a warning, if missing)
-# Dependencies: zlib and libsodium are compiled from source with $CFLAGS when $SRC/zlib or
-# $SRC/libsodium exists (instrumented: what MSan needs); otherwise the system's, found with
-# pkg-config and linked statically when a static library exists (the OSS-Fuzz runner image
-# has no libsodium). FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION comes from $CFLAGS if at all
+# Dependencies: zlib, libsodium and libxml2 are compiled from source with $CFLAGS when
+# $SRC/zlib, $SRC/libsodium or $SRC/libxml2 exists (instrumented: what MSan needs);
+# otherwise the system's, found with pkg-config, zlib and libsodium linked statically when a
+# static library exists (the OSS-Fuzz runner image has no libsodium), libxml2 shared. FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION comes from $CFLAGS if at all
 # (OSS-Fuzz and ClusterFuzzLite put it there): quire then ignores CRC, digest and signature
 # results, see format/format.h.
 set -euo pipefail
@@ -102,8 +102,30 @@ else
     SODIUM_LIBS=$(pc_libs libsodium libsodium.a -lsodium)
 fi
 
+# ---- libxml2 (the HTML parser of the WARC import)
+if [ -d "$SRC/libxml2" ]; then
+    echo "fuzz/build.sh: libxml2 from $SRC/libxml2"
+    mkdir -p "$BLD/xml2-build"
+    (
+        cd "$SRC/libxml2"
+        [ -x configure ] || autoreconf -fi
+        cd "$BLD/xml2-build"
+        "$SRC/libxml2/configure" -q --disable-shared --enable-static --without-python \
+            --without-zlib --without-lzma --without-http --without-ftp --without-icu \
+            --without-debug --prefix="$BLD/xml2" CC="$CC" CFLAGS="$CFLAGS"
+        make -s -j"$JOBS" libxml2.la
+        make -s install-libLTLIBRARIES install-data || make -s install
+    ) >"$BLD/xml2.log" 2>&1 || { tail -n 40 "$BLD/xml2.log"; exit 1; }
+    XML2_CFLAGS="-I$BLD/xml2/include/libxml2"
+    XML2_LIBS="$BLD/xml2/lib/libxml2.a -lm"
+else
+    # the system's shared library (Debian's static one drags in ICU and lzma)
+    XML2_CFLAGS=$(pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
+    XML2_LIBS=$(pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+fi
+
 # ---- the library, compiled with $CFLAGS
-INC="-Iinclude -Iformat -Isrc $ZLIB_CFLAGS $SODIUM_CFLAGS"
+INC="-Iinclude -Iformat -Isrc $ZLIB_CFLAGS $SODIUM_CFLAGS $XML2_CFLAGS"
 objs=()
 for f in format/*.c src/*.c; do
     o="$BLD/obj/${f//\//_}.o"
@@ -124,7 +146,7 @@ pool_wait
 for src in fuzz/fuzz_*.c; do
     t=$(basename "$src" .c)
     name=${t#fuzz_}
-    pool_run $CXX $CXXFLAGS "$BLD/$t.o" "$BLD/libquire.a" $SODIUM_LIBS $ZLIB_LIBS \
+    pool_run $CXX $CXXFLAGS "$BLD/$t.o" "$BLD/libquire.a" $SODIUM_LIBS $XML2_LIBS $ZLIB_LIBS \
         $LIB_FUZZING_ENGINE -pthread -o "$OUT/$t"
 
     # seed corpus, dictionary and options beside the target

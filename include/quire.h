@@ -910,6 +910,53 @@ QUIRE_API int quire_verifier_run_memory(quire_verifier *v, const void *buf, size
                                         quire_finding_fn fn, void *ctx,
                                         quire_verify_summary *summary);
 
+/* ======================================================================
+ * WARC import and export (spec/WARC.md)
+ * ====================================================================== */
+
+#define QUIRE_WARC_ARTICLE 1 /* a record became article `article` */
+#define QUIRE_WARC_SKIPPED 2 /* a record (or bytes) not imported: offset, code, message */
+#define QUIRE_WARC_NOTE 3    /* imported, with something to say (digest mismatch, ...) */
+
+typedef struct quire_warc_event {
+    int kind;            /* QUIRE_WARC_* */
+    int code;            /* a QUIRE_E_* code, or 0 */
+    uint64_t offset;     /* file offset of the record (of its gzip member in a .gz) */
+    uint64_t record;     /* number of the record in the file, from 0 */
+    const char *what;    /* static: what was being read */
+    const char *message; /* one line, valid until the callback returns */
+    int64_t article;     /* QUIRE_WARC_ARTICLE: its number, else -1 */
+} quire_warc_event;
+typedef int (*quire_warc_fn)(void *ctx, const quire_warc_event *ev);
+
+typedef struct quire_warc_summary {
+    uint64_t records;      /* records read (every WARC-Type) */
+    uint64_t articles;     /* articles written (response, resource and revisit records) */
+    uint64_t revisits;     /* of them, revisits */
+    uint64_t attached;     /* request and metadata records kept with their article */
+    uint64_t skipped;      /* records or byte ranges reported and not imported */
+    uint64_t not_articles; /* of them, responses whose payload is not HTML or text */
+    uint64_t digest_ok, digest_mismatch, digest_absent, digest_unchecked;
+    uint64_t gzip_errors;  /* corrupt or truncated gzip members */
+} quire_warc_summary;
+
+/* Imports the WARC file at path (uncompressed, gzip per record or whole;
+ * WARC/1.0, 1.1, 0.17) into w, which the caller opened: every response,
+ * resource and revisit record with an HTML or text payload becomes an
+ * article (spec/WARC.md 4); events go to fn (may be NULL). Returns QUIRE_OK
+ * when the file was read, whatever was skipped (see sum); QUIRE_E_FEATURE
+ * for an ARC or zstd file (d says why), QUIRE_E_IO, QUIRE_E_NOMEM or the
+ * writer's error otherwise. Never prints. */
+QUIRE_API QUIRE_NODISCARD int quire_warc_import(quire_writer *w, const char *path,
+                                                quire_warc_fn fn, void *ctx,
+                                                quire_warc_summary *sum, quire_diag *d);
+/* Writes every article of r as WARC/1.1 records, one gzip member each, to
+ * fn: imported records with their ids, dates, digests and blocks intact,
+ * with their warcinfo (once), request and metadata records; any other
+ * article as a resource record of its body. */
+QUIRE_API QUIRE_NODISCARD int quire_warc_export(quire_reader *r, quire_write_fn fn, void *ctx,
+                                                quire_warc_summary *sum, quire_diag *d);
+
 #ifdef __cplusplus
 }
 #endif

@@ -204,6 +204,12 @@ quire__has_refs(const uint8_t *rec, size_t len)
     return len >= 2 && (rec[1] & QUIRE__REC_F_REFS) != 0;
 }
 
+/* quire_warc_import over bytes in memory (fuzzing, tests); name fills the
+ * filename field. */
+int quire__warc_import_memory(quire_writer *w, const char *name, const uint8_t *in, size_t len,
+                              quire_warc_fn fn, void *ctx, quire_warc_summary *sum,
+                              quire_diag *d);
+
 /* Content digest for publisher signatures (spec 11.5): BLAKE2b-256 of the
  * canonical record without the publisher signature field. */
 int quire__article_content_digest(quire_article *a, uint8_t out[32]);

@@ -71,6 +71,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_salvage(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 /* proof files (prove.c): 1 if path starts with the proof magic; cat on a proof */
 int is_proof_file(const char *path);
 int cat_proof(const char *path, const char *part, int meta);

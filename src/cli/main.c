@@ -20,12 +20,13 @@ static const char usage_text[] =
     "checksummed, indexed archive, and reads them back exactly.\n"
     "\n"
     "commands:\n"
-    "  pack      pack JSON Lines or text files into an archive\n"
+    "  pack      pack JSON Lines, text or WARC files into an archive\n"
     "  append    add articles to an archive as a new checkpoint\n"
     "  ls        list the articles of an archive (optionally by date)\n"
     "  cat       write one article's body (or another part) to standard output\n"
     "  info      describe an archive\n"
     "  extract   write every article back as JSON Lines or as files\n"
+    "  export    write an archive as WARC (records as captured, gzip per record)\n"
     "  verify    check an archive, its seal and signatures (the validator)\n"
     "  sign      add a co-signature to the latest checkpoint\n"
     "  salvage   recover the intact articles of a damaged archive\n"
@@ -489,6 +490,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "prove") == 0) {
         return cmd_prove(argc, argv);
+    }
+    if (strcmp(cmd, "export") == 0) {
+        return cmd_export(argc, argv);
     }
     if (strcmp(cmd, "verify-proof") == 0) {
         return cmd_verify_proof(argc, argv);

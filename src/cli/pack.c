@@ -15,7 +15,7 @@
 #include "password.h"
 
 static const char pack_help[] =
-    "usage: quire pack -o OUT [--from jsonl|text] [--block-size BYTES] [--level 0-9]\n"
+    "usage: quire pack -o OUT [--from jsonl|text|warc] [--block-size BYTES] [--level 0-9]\n"
     "                  [--sign SECFILE [--role ROLE]] [--publisher-key SECFILE]\n"
     "                  [--comment TEXT] [--time now|DATE|SECONDS] [--archive-id HEX] [-q]\n"
     "                  INPUT...\n"
@@ -24,7 +24,8 @@ static const char pack_help[] =
     "\n"
     "Inputs are files, directories (their files, recursively, in name order) or '-'\n"
     "for standard input. The input format is chosen by --from, else by the file name:\n"
-    "*.jsonl, *.ndjson and *.json (and '-') are JSON Lines, anything else is text.\n"
+    "*.jsonl, *.ndjson and *.json (and '-') are JSON Lines, *.warc and *.warc.gz\n"
+    "are WARC, anything else is text.\n"
     "\n"
     "  JSON Lines  one article per line: id, title, date, url, authors, language,\n"
     "              source, text, ... map to standard fields; every other key is kept\n"
@@ -32,11 +33,21 @@ static const char pack_help[] =
     "              is reported with its line number and skipped; the rest is packed.\n"
     "  text        the whole file is the article body, byte for byte; a leading\n"
     "              'date YYYY-MM-DD' sets the published date; the file name is kept.\n"
+    "  WARC        WARC/1.0, 1.1 or 0.17, uncompressed or gzip (per record or\n"
+    "              whole). Each response, resource or revisit record with an HTML\n"
+    "              or text payload is an article: the record kept byte for byte\n"
+    "              (parts warc-header, warc-block), its id, date, URI, IP and\n"
+    "              payload digest as fields (the digest checked; a mismatch is\n"
+    "              reported and recorded), title, authors, dates, language, ...\n"
+    "              from the HTML and its main text as the body. Request, metadata\n"
+    "              and warcinfo records are kept with their article. Each broken\n"
+    "              or skipped record is reported with its offset and reason.\n"
+    "              ARC files are refused. --publisher-key does not apply.\n"
     "\n"
     "options:\n"
     "  -o, --output OUT       archive to write (required); written to a temporary\n"
     "                         file and renamed into place when complete\n"
-    "  -f, --from FORMAT      jsonl or text, for every input\n"
+    "  -f, --from FORMAT      jsonl, text or warc, for every input\n"
     "  -b, --block-size BYTES target uncompressed block size, 1024..67108864\n"
     "                         (default 65536: with the dictionary, as small as\n"
     "                         262144 without, and a quarter of the bytes to inflate\n"
@@ -68,7 +79,7 @@ static const char pack_help[] =
     "Exit status: 0 all packed, 1 some inputs or lines were skipped (the archive\n"
     "holds the rest), 2 usage or I/O error (no archive written).\n";
 
-enum { FROM_AUTO, FROM_JSONL, FROM_TEXT };
+enum { FROM_AUTO, FROM_JSONL, FROM_TEXT, FROM_WARC };
 
 typedef struct pack_state {
     quire_writer *w;
@@ -76,7 +87,9 @@ typedef struct pack_state {
     uint64_t packed;
     uint64_t skipped;
     int progress;
+    int quiet;
     int fatal;
+    const char *cur_file;
     const quire_seckey *publisher;
 } pack_state;
 
@@ -206,6 +219,78 @@ pack_text(pack_state *s, const char *path)
     return add_article(s, path, 0) < 0 ? -1 : 0;
 }
 
+/* WARC events: every record not imported, and notes, on standard error */
+static int
+warc_event(void *ctx, const quire_warc_event *ev)
+{
+    pack_state *s = (pack_state *)ctx;
+    if (ev->kind == QUIRE_WARC_ARTICLE) {
+        s->packed++;
+        progress(s);
+        return 0;
+    }
+    if (s->progress) {
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "%s: ", prog);
+    put_safe(stderr, s->cur_file, strlen(s->cur_file));
+    fprintf(stderr, ": offset %llu: record %llu: %s: ", (unsigned long long)ev->offset,
+            (unsigned long long)ev->record, ev->what != NULL ? ev->what : "record");
+    if (ev->kind == QUIRE_WARC_NOTE) {
+        fputs("note: ", stderr);
+    }
+    put_safe(stderr, ev->message, strlen(ev->message));
+    if (ev->code != 0) {
+        fprintf(stderr, " [%s]", quire_error_name(ev->code));
+    }
+    fputc('\n', stderr);
+    return 0;
+}
+
+static int
+pack_warc(pack_state *s, const char *path)
+{
+    quire_warc_summary sum;
+    quire_diag d;
+    int e;
+    if (strcmp(path, "-") == 0) {
+        fprintf(stderr, "%s: WARC input must be a file, not standard input\n", prog);
+        s->fatal = 1;
+        return -1;
+    }
+    memset(&d, 0, sizeof d);
+    s->cur_file = path;
+    e = quire_warc_import(s->w, path, warc_event, s, &sum, &d);
+    if (e == QUIRE_E_FEATURE) {
+        report(path, e, &d); /* ARC, zstd: refused with the reason */
+        s->skipped++;
+        return 0;
+    }
+    if (e != QUIRE_OK) {
+        report(path, e, &d);
+        s->fatal = 1;
+        return -1;
+    }
+    s->skipped += sum.skipped;
+    if (s->progress || !s->quiet) {
+        if (s->progress) {
+            fputc('\n', stderr);
+        }
+        fprintf(stderr, "%s: ", prog);
+        put_safe(stderr, path, strlen(path));
+        fprintf(stderr,
+                ": %llu records: %llu articles (%llu revisits), %llu request/metadata records "
+                "kept with them, %llu skipped; payload digests: %llu ok, %llu mismatched, "
+                "%llu absent, %llu not checked\n",
+                (unsigned long long)sum.records, (unsigned long long)sum.articles,
+                (unsigned long long)sum.revisits, (unsigned long long)sum.attached,
+                (unsigned long long)sum.skipped, (unsigned long long)sum.digest_ok,
+                (unsigned long long)sum.digest_mismatch, (unsigned long long)sum.digest_absent,
+                (unsigned long long)sum.digest_unchecked);
+    }
+    return 0;
+}
+
 static int
 has_suffix(const char *s, const char *suf)
 {
@@ -235,6 +320,10 @@ add_input(input_list *l, const char *path, int from)
     if (l->n == l->cap) {
         l->cap = l->cap != 0 ? l->cap * 2 : 64;
         l->v = (input *)xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    if (from == FROM_AUTO && (has_suffix(path, ".warc") || has_suffix(path, ".warc.gz") ||
+                              has_suffix(path, ".arc") || has_suffix(path, ".arc.gz"))) {
+        from = FROM_WARC;
     }
     if (from == FROM_AUTO) {
         from = (strcmp(path, "-") == 0 || has_suffix(path, ".jsonl") ||
@@ -324,6 +413,9 @@ expand(input_list *l, const char *path, int from, int top)
 static int
 pack_one(pack_state *s, const input *in)
 {
+    if (in->from == FROM_WARC) {
+        return pack_warc(s, in->path);
+    }
     return in->from == FROM_JSONL ? pack_jsonl(s, in->path) : pack_text(s, in->path);
 }
 
@@ -338,7 +430,7 @@ free_inputs(input_list *l)
 }
 
 static const char append_help[] =
-    "usage: quire append ARCHIVE [--from jsonl|text] [--block-size BYTES] [--level 0-9]\n"
+    "usage: quire append ARCHIVE [--from jsonl|text|warc] [--block-size BYTES] [--level 0-9]\n"
     "                    [--sign SECFILE [--role ROLE]] [--publisher-key SECFILE]\n"
     "                    [--comment TEXT] [--time now|DATE|SECONDS] [-q] INPUT...\n"
     "\n"
@@ -430,8 +522,10 @@ pack_or_append(int argc, char **argv, int append)
                 from = FROM_JSONL;
             } else if (strcmp(optarg, "text") == 0) {
                 from = FROM_TEXT;
+            } else if (strcmp(optarg, "warc") == 0) {
+                from = FROM_WARC;
             } else {
-                fprintf(stderr, "%s: pack: --from must be jsonl or text\n", prog);
+                fprintf(stderr, "%s: pack: --from must be jsonl, text or warc\n", prog);
                 return EXIT_USAGE;
             }
             break;
@@ -573,6 +667,7 @@ pack_or_append(int argc, char **argv, int append)
         return EXIT_USAGE;
     }
     s.progress = !quiet && is_tty(stderr);
+    s.quiet = quiet;
     memset(&d, 0, sizeof d);
     errno = 0;
     if (append) {
