@@ -204,6 +204,10 @@ quire__has_refs(const uint8_t *rec, size_t len)
     return len >= 2 && (rec[1] & QUIRE__REC_F_REFS) != 0;
 }
 
+/* The allocator a writer was made with (the WARC import allocates with it). */
+const quire__allocator *quire__writer_allocator(const quire_writer *w);
+/* The allocator a reader was made with. */
+const quire__allocator *quire__reader_allocator(const quire_reader *r);
 /* quire_warc_import over bytes in memory (fuzzing, tests); name fills the
  * filename field. */
 int quire__warc_import_memory(quire_writer *w, const char *name, const uint8_t *in, size_t len,

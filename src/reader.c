@@ -519,6 +519,12 @@ fetch_indexed(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_dia
     return 0;
 }
 
+const quire__allocator *
+quire__reader_allocator(const quire_reader *r)
+{
+    return &r->a;
+}
+
 int
 quire__reader_stored(quire_reader *r, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
 {

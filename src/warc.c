@@ -1309,7 +1309,7 @@ import_common(quire_writer *w, const char *path, const uint8_t *in, size_t in_le
         sum = &dummy;
     }
     memset(sum, 0, sizeof *sum);
-    quire__allocator_from(&al, NULL);
+    al = *quire__writer_allocator(w); /* failures injectable as for the writer */
     I = (wimp *)quire__malloc(&al, sizeof *I);
     if (I == NULL) {
         return QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, -1, "WARC import");
@@ -1334,7 +1334,13 @@ import_common(quire_writer *w, const char *path, const uint8_t *in, size_t in_le
     quire__buf_init(&I->digests.keys, I->a, (size_t)1 << 32);
     quire__buf_init(&I->uris.keys, I->a, (size_t)1 << 32);
     quire__buf_init(&I->skipped_ids.keys, I->a, (size_t)1 << 32);
-    e = quire_article_new(&I->art, NULL);
+    {
+        quire_alloc pa;
+        pa.alloc = al.alloc;
+        pa.free = al.free;
+        pa.opaque = al.opaque;
+        e = quire_article_new(&I->art, &pa);
+    }
     if (e == 0) {
         if (in == NULL) {
             e = map_input(I, &fd, &map, &map_len);
@@ -1558,7 +1564,7 @@ quire_warc_export(quire_reader *r, quire_write_fn fn, void *ctx, quire_warc_summ
     if (quire_reader_stat(r, QUIRE_STAT_ARTICLES, &count) != 0) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
     }
-    quire__allocator_from(&al, NULL);
+    al = *quire__reader_allocator(r);
     if ((X = (wexp *)quire__malloc(&al, sizeof *X)) == NULL) {
         return QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, -1, "WARC export");
     }
@@ -1569,7 +1575,16 @@ quire_warc_export(quire_reader *r, quire_write_fn fn, void *ctx, quire_warc_summ
     quire__buf_init(&X->out, &al, (size_t)1 << 31);
     quire__buf_init(&X->rec, &al, (size_t)1 << 31);
     quire__buf_init(&X->done.keys, &al, (size_t)1 << 31);
-    if (quire_article_new(&a, NULL) != 0) {
+    {
+        quire_alloc pa;
+        pa.alloc = al.alloc;
+        pa.free = al.free;
+        pa.opaque = al.opaque;
+        if (quire_article_new(&a, &pa) != 0) {
+            a = NULL;
+        }
+    }
+    if (a == NULL) {
         e = QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, -1, "article");
     }
     for (n = 0; e == 0 && n < count; n++) {

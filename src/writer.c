@@ -756,6 +756,12 @@ add_record(quire_writer *w, const uint8_t *rec, size_t len, const uint8_t digest
     return QUIRE_OK;
 }
 
+const quire__allocator *
+quire__writer_allocator(const quire_writer *w)
+{
+    return &w->a;
+}
+
 /* ---- deduplicated parts [5.6] ---- */
 
 static size_t
