@@ -134,3 +134,15 @@ PY
     q pack -q --from warc --no-dedup -o "$T/full.quire" "$WARC/jwat/IAH-20080430204825-00000-blackbook.warc.gz" || true
     [ "$(stat -c %s "$T/w.quire")" -lt "$(stat -c %s "$T/full.quire")" ]
 }
+
+@test "append --from warc: a new signed checkpoint; the chain verifies" {
+    require_corpus
+    q keygen -W -p "$T/k.pub" -s "$T/k.key" >/dev/null
+    q pack -q --sign "$T/k.key" -o "$T/a.quire" "$WARC/pywb/example.warc.gz"
+    run -0 q append "$T/a.quire" --sign "$T/k.key" "$WARC/pywb/example2.warc.gz"
+    assert_output --partial "appended 1 article"
+    run -0 q append "$T/a.quire" --sign "$T/k.key" --from warc "$WARC/gowarc/good.warc.gz.open"
+    assert_output --partial "appended 50 articles"
+    run -0 q verify -p "$T/k.pub" "$T/a.quire"
+    assert_output --partial "valid: 54 articles"
+}
