@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,33 +19,6 @@
 #include "quire.h"
 #include "internal.h"
 
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
-
-static int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap != 0 ? o->cap : 4096;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            cap *= 2;
-        }
-        if ((np = (uint8_t *)realloc(o->p, cap)) == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
 
 static char big[3000], mid[500], tiny[40];
 

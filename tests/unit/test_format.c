@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,28 +31,6 @@
  * after a given number of calls.
  * ==================================================================== */
 
-typedef struct talloc {
-    long calls;
-    long fail_after; /* -1: never fail */
-} talloc;
-
-static void *
-t_alloc(void *opaque, size_t n)
-{
-    talloc *t = (talloc *)opaque;
-    if (t->fail_after >= 0 && t->calls >= t->fail_after) {
-        return NULL;
-    }
-    t->calls++;
-    return test_malloc(n);
-}
-
-static void
-t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    test_free(p);
-}
 
 static quire__allocator
 make_alloc(talloc *t)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,34 +26,6 @@
  * Buffers
  * ==================================================================== */
 
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
-
-static int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap != 0 ? o->cap : 4096;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            cap *= 2;
-        }
-        np = (uint8_t *)realloc(o->p, cap);
-        if (np == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
 
 static void
 obuf_free(obuf *o)

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,28 +27,6 @@
  * number of calls.
  * ==================================================================== */
 
-typedef struct talloc {
-    long calls;
-    long fail_after; /* -1: never fail */
-} talloc;
-
-static void *
-t_alloc(void *opaque, size_t n)
-{
-    talloc *t = (talloc *)opaque;
-    if (t->fail_after >= 0 && t->calls >= t->fail_after) {
-        return NULL;
-    }
-    t->calls++;
-    return test_malloc(n);
-}
-
-static void
-t_free(void *opaque, void *p)
-{
-    (void)opaque;
-    test_free(p);
-}
 
 static quire__allocator
 make_alloc(talloc *t, long fail_after)

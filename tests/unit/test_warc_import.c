@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "helpers.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,63 +21,7 @@
 #include "internal.h"
 #include "quire.h"
 
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
 
-static int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap != 0 ? o->cap : 4096;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            cap *= 2;
-        }
-        if ((np = (uint8_t *)realloc(o->p, cap)) == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
-
-/* ---- a counting allocator that fails the k-th call ---- */
-typedef struct counter {
-    long calls, fail_at, live;
-} counter;
-
-static void *
-c_alloc(void *opaque, size_t n)
-{
-    counter *c = (counter *)opaque;
-    void *p;
-    if (c->calls++ == c->fail_at) {
-        return NULL;
-    }
-    p = malloc(n);
-    if (p != NULL) {
-        c->live++;
-    }
-    return p;
-}
-
-static void
-c_free(void *opaque, void *p)
-{
-    counter *c = (counter *)opaque;
-    if (p != NULL) {
-        c->live--;
-        free(p);
-    }
-}
 
 /* ---- the crawl ---- */
 static const char html[] =
@@ -297,7 +243,7 @@ test_import_nomem(void **state)
     make_crawl(&in, 1);
     for (k = 0; !done && k < 100000; k++) {
         counter c = {0, k, 0};
-        quire_alloc al = {c_alloc, c_free, &c};
+        quire_alloc al = {fail_alloc, fail_free, &c};
         quire_warc_summary sum;
         int e = import_into(&in, &out, &al, &sum);
         assert_true(e == QUIRE_OK || e == QUIRE_E_NOMEM);
@@ -321,7 +267,7 @@ test_export_nomem(void **state)
     assert_int_equal(import_into(&in, &a, NULL, &sum), 0);
     for (k = 0; !done && k < 100000; k++) {
         counter c = {0, k, 0};
-        quire_alloc al = {c_alloc, c_free, &c};
+        quire_alloc al = {fail_alloc, fail_free, &c};
         quire_reader *r = NULL;
         obuf x;
         int e;
