@@ -65,6 +65,12 @@ quire__expand_record(const quire__allocator *a, const quire__limits *l, const ui
                 goto done;
             }
             if ((e = fetch(ctx, t, &trec, &tlen, d)) != 0) {
+                /* the finding is about this article: the code and offset of
+                 * what failed in the one it refers to */
+                if (d != NULL) {
+                    d->article = (int64_t)n;
+                    d->what = "part reference (the article it refers to is unreadable)";
+                }
                 goto done;
             }
             quire__cur_init(&tc, trec, tlen, 0);
