@@ -917,6 +917,9 @@ QUIRE_API int quire_verifier_run_memory(quire_verifier *v, const void *buf, size
 #define QUIRE_WARC_ARTICLE 1 /* a record became article `article` */
 #define QUIRE_WARC_SKIPPED 2 /* a record (or bytes) not imported: offset, code, message */
 #define QUIRE_WARC_NOTE 3    /* imported, with something to say (digest mismatch, ...) */
+#define QUIRE_WARC_OMITTED 4 /* a sound record that is not an article nor attached to one: a
+                                payload that is not HTML or text, the request and metadata
+                                records of such a response, other record types */
 
 typedef struct quire_warc_event {
     int kind;            /* QUIRE_WARC_* */
@@ -934,8 +937,8 @@ typedef struct quire_warc_summary {
     uint64_t articles;     /* articles written (response, resource and revisit records) */
     uint64_t revisits;     /* of them, revisits */
     uint64_t attached;     /* request and metadata records kept with their article */
-    uint64_t skipped;      /* records or byte ranges reported and not imported */
-    uint64_t not_articles; /* of them, responses whose payload is not HTML or text */
+    uint64_t skipped;      /* broken records or byte ranges, reported, not imported */
+    uint64_t omitted;      /* sound records that are not articles (QUIRE_WARC_OMITTED) */
     uint64_t digest_ok, digest_mismatch, digest_absent, digest_unchecked;
     uint64_t gzip_errors;  /* corrupt or truncated gzip members */
 } quire_warc_summary;

@@ -342,6 +342,8 @@ report(wimp *I, int kind, int code, uint64_t dpos, const char *what, const char 
     va_list ap;
     if (kind == QUIRE_WARC_SKIPPED) {
         I->sum->skipped++;
+    } else if (kind == QUIRE_WARC_OMITTED) {
+        I->sum->omitted++;
     }
     if (I->fn == NULL) {
         return;
@@ -828,13 +830,12 @@ take_article(wimp *I, const quire__warc_head *h, const uint8_t *head, const uint
         if ((e = smap_put(&I->skipped_ids, I->a, (const uint8_t *)sid, strlen(sid), 1)) != 0) {
             return e;
         }
-        report(I, QUIRE_WARC_SKIPPED, 0, dpos, "WARC-Type",
+        report(I, QUIRE_WARC_OMITTED, 0, dpos, "WARC-Type",
                "%.*s record %s: payload %.*s is not HTML or text: not imported",
                (int)(is_response ? 8 : 8), is_response ? "response" : "resource",
                value_str(I, h, head, "WARC-Record-ID", rid, sizeof rid),
                (int)(type_len > 0 ? (type_len > 80 ? 80 : type_len) : 17),
                type_len > 0 ? (const char *)type : "(no Content-Type)");
-        I->sum->not_articles++;
         return 0;
     }
     if (cs != NULL && cs_len > 0 && cs_len < sizeof charset) {
@@ -1015,7 +1016,7 @@ take_provenance(wimp *I, const quire__warc_head *h, const uint8_t *rec, size_t r
         return 0;
     }
     if (is_request && to[0] != 0 && smap_get(&I->skipped_ids, (const uint8_t *)to, strlen(to), &v)) {
-        report(I, QUIRE_WARC_SKIPPED, 0, dpos, "WARC-Concurrent-To",
+        report(I, QUIRE_WARC_OMITTED, 0, dpos, "WARC-Concurrent-To",
                "request record %s: its response is not an article: not imported",
                value_str(I, h, head, "WARC-Record-ID", rid, sizeof rid));
         return 0;
@@ -1025,7 +1026,7 @@ take_provenance(wimp *I, const quire__warc_head *h, const uint8_t *rec, size_t r
         if (I->n_held == MAX_PENDING) { /* the oldest waited long enough */
             uint64_t now = I->record;
             I->record = I->req[0].record;
-            report(I, QUIRE_WARC_SKIPPED, 0, I->req[0].at, "WARC-Concurrent-To",
+            report(I, QUIRE_WARC_OMITTED, 0, I->req[0].at, "WARC-Concurrent-To",
                    "request record %s: no response record for it followed: not imported",
                    I->req[0].id != NULL ? I->req[0].id : "?");
             I->record = now;
@@ -1050,7 +1051,7 @@ take_provenance(wimp *I, const quire__warc_head *h, const uint8_t *rec, size_t r
         I->n_held++;
         return 0;
     }
-    report(I, QUIRE_WARC_SKIPPED, 0, dpos, "WARC-Concurrent-To",
+    report(I, QUIRE_WARC_OMITTED, 0, dpos, "WARC-Concurrent-To",
            "metadata record %s concerns no imported article: not imported",
            value_str(I, h, head, "WARC-Record-ID", rid, sizeof rid));
     return 0;
@@ -1083,7 +1084,7 @@ take_record(wimp *I, const quire__warc_head *h, const uint8_t *head, uint64_t dp
         value_str(I, h, head, "WARC-Record-ID", I->info_id, sizeof I->info_id);
         return I->info.err == QUIRE_E_NOMEM ? QUIRE_E_NOMEM : 0;
     }
-    report(I, QUIRE_WARC_SKIPPED, 0, dpos, "WARC-Type",
+    report(I, QUIRE_WARC_OMITTED, 0, dpos, "WARC-Type",
            "%.*s record %s is not imported (only response, resource, revisit, request, "
            "metadata and warcinfo records are)",
            (int)(type_len > 40 ? 40 : type_len), (const char *)type,
@@ -1282,7 +1283,7 @@ run_import(wimp *I)
     }
     for (k = 0; k < I->n_held; k++) {
         I->record = I->req[k].record;
-        report(I, QUIRE_WARC_SKIPPED, 0, I->req[k].at, "WARC-Concurrent-To",
+        report(I, QUIRE_WARC_OMITTED, 0, I->req[k].at, "WARC-Concurrent-To",
                "request record %s: no response record for it: not imported",
                I->req[k].id != NULL ? I->req[k].id : "?");
     }

@@ -15,12 +15,12 @@ valid_warcs() {
         grep -v -E 'invalid|corrupted|wrong|trunc|bad' | sort
 }
 
-@test "every file of the WARC corpus, valid or broken: no crash, each skipped record named with its offset" {
+@test "every file of the WARC corpus, valid or broken: no crash, each record not imported named with its offset" {
     require_corpus
     n=0
     while IFS= read -r f; do
         n=$((n + 1))
-        run q pack --from warc -o "$T/x.quire" "$f"
+        run q pack --verbose --from warc -o "$T/x.quire" "$f"
         [ "$status" -le 1 ] || {
             echo "$f: exit $status: $output"
             false
@@ -124,8 +124,13 @@ PY
 
 @test "request and metadata records stay with their article; warcinfo is stored once" {
     require_corpus
-    run -1 q pack --from warc -o "$T/w.quire" "$WARC/jwat/IAH-20080430204825-00000-blackbook.warc.gz"
+    run -0 q pack --from warc -o "$T/w.quire" "$WARC/jwat/IAH-20080430204825-00000-blackbook.warc.gz"
     assert_output --partial "822 records: 177 articles"
+    # images, scripts and their requests and metadata are counted, not listed, and not errors
+    assert_output --partial "290 not articles (omitted; --verbose lists them), 0 broken (skipped)"
+    refute_output --partial "image/gif"
+    run -0 q pack --verbose --from warc -o "$T/w2.quire" "$WARC/jwat/IAH-20080430204825-00000-blackbook.warc.gz"
+    [ "$(grep -c ': omitted: ' <<<"$output")" -eq 290 ]
     run -0 q cat "$T/w.quire" 0 --part warc-request
     assert_output --partial "WARC-Type: request"
     run -0 q cat "$T/w.quire" 0 --part warcinfo
