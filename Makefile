@@ -202,6 +202,18 @@ fuzz: $(FUZZ_BINS) $(FUZZ_MODE_BINS)
 	done; done; \
 	if [ -n "$$fail" ]; then echo "fuzz: FAILED:$$fail (see $(B)/fuzz*/artifacts/)"; exit 1; fi
 
+# make fuzz-merge: minimizes the inputs long campaigns (fuzz/campaign.sh) found with the
+# production set into fuzz/corpus/<t>: only those that add coverage are kept. Inputs of the
+# fuzz-mode set stay in build/ (they may carry bad CRCs).
+fuzz-merge: $(FUZZ_BINS)
+	@$(FUZZ_SH) for n in $(FUZZ_NAMES); do d=$(B)/campaign/fuzz/corpus/$$n; \
+	  [ -d $$d ] && [ -n "$$(ls -A $$d)" ] || continue; mkdir -p fuzz/corpus/$$n; \
+	  before=$$(ls fuzz/corpus/$$n | wc -l); \
+	  $(FUZZ_ENV) $(B)/fuzz/fuzz_$$n -merge=1 -max_len=$$(fopt max_len 65536) \
+	    -timeout=$$(fopt timeout 10) -rss_limit_mb=2048 fuzz/corpus/$$n $$d >/dev/null 2>&1 \
+	    || { echo "fuzz-merge: $$n failed"; exit 1; }; \
+	  echo "fuzz-merge: $$n: $$before -> $$(ls fuzz/corpus/$$n | wc -l) inputs"; done
+
 fuzz-smoke: $(FUZZ_BINS) $(FUZZ_MODE_BINS)
 	@$(FUZZ_SH) fail=""; for set in fuzz fuzz-mode; do for n in $(FUZZ_NAMES); do \
 	  s=$(B)/$$set/smoke/$$n; a=$(B)/$$set/smoke/artifacts-$$n; \
@@ -385,7 +397,7 @@ fuzz-msan: $(MSAN_BINS)
 	if [ -n "$$fail" ]; then echo "fuzz-msan: FAILED:$$fail (logs in $(MSAN_DIR)/run/)"; exit 1; fi; \
 	echo "fuzz-msan: $(words $(FUZZ_NAMES)) targets clean, $(MSAN_SECONDS) s each"
 
-.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan
+.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan fuzz-merge
 
 # keep the objects of the chained pattern rules above (make would delete them as intermediates)
 .PRECIOUS: $(B)/fuzz/core/%.o $(B)/fuzz-mode/core/%.o $(MSAN_DIR)/core/%.o $(COV)/obj/%.o
