@@ -57,6 +57,10 @@ struct quire_writer {
     size_t n_fly;
     pthread_t tid[QUIRE__MAX_THREADS];
     int started[QUIRE__MAX_THREADS];
+    struct job {
+        struct pend *fly;
+        size_t n, first, step; /* compresses fly[first], fly[first + step], ... below n */
+    } jobs[QUIRE__MAX_THREADS];
     uint64_t blocks_made; /* blocks sealed so far, written or pending */
     quire__buf out;  /* frame being assembled */
 
@@ -538,6 +542,28 @@ compress_one(void *arg)
     return NULL;
 }
 
+/* One thread's share of a batch: every step-th block from first. */
+static void *
+compress_many(void *arg)
+{
+    const struct job *j = (const struct job *)arg;
+    size_t i;
+    for (i = j->first; i < j->n; i += j->step) {
+        compress_one(&j->fly[i]);
+    }
+    return NULL;
+}
+
+/* Blocks per batch: with threads, several per thread, so that a thread
+ * start is paid once per several blocks and the packing thread fills the
+ * next batch while the whole batch compresses. */
+static size_t
+batch_size(const quire_writer *w)
+{
+    size_t b = w->threads > 1 ? 4 * (size_t)w->threads : 1;
+    return b < QUIRE__MAX_THREADS ? b : QUIRE__MAX_THREADS;
+}
+
 /* Waits for the batch in flight and writes its frames in order. */
 static int
 land(quire_writer *w, quire_diag *d)
@@ -571,7 +597,7 @@ static int
 drain(quire_writer *w, quire_diag *d)
 {
     struct pend *t;
-    size_t i;
+    size_t i, t_n;
     int e;
     if ((e = land(w, d)) != 0) {
         return e;
@@ -586,17 +612,24 @@ drain(quire_writer *w, quire_diag *d)
     }
     for (i = 0; i < w->n_fly; i++) {
         w->fly[i].w = w;
+    }
+    t_n = (size_t)w->threads < w->n_fly ? (size_t)w->threads : w->n_fly;
+    for (i = 0; i < t_n; i++) {
+        w->jobs[i].fly = w->fly;
+        w->jobs[i].n = w->n_fly;
+        w->jobs[i].first = i;
+        w->jobs[i].step = t_n;
         w->started[i] = w->threads > 1 &&
-                        pthread_create(&w->tid[i], NULL, compress_one, &w->fly[i]) == 0;
+                        pthread_create(&w->tid[i], NULL, compress_many, &w->jobs[i]) == 0;
         if (!w->started[i]) {
-            compress_one(&w->fly[i]);
+            compress_many(&w->jobs[i]); /* one thread, or it could not start */
         }
     }
     return 0;
 }
 
-/* Seals the current raw block: queued, and written once a batch of
- * `threads` blocks is ready. */
+/* Seals the current raw block: queued, and written once a batch
+ * (batch_size blocks) is ready. */
 static int
 flush_block(quire_writer *w, quire_diag *d)
 {
@@ -631,7 +664,7 @@ flush_block(quire_writer *w, quire_diag *d)
     p->first = w->raw_first;
     w->raw_records = 0;
     w->blocks_made++;
-    if (w->n_pend >= (size_t)w->threads) {
+    if (w->n_pend >= batch_size(w)) {
         return drain(w, d);
     }
     return 0;
@@ -1110,8 +1143,11 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
         quire__env_head_encode(&w->out, QUIRE__CODEC_STORED, ix.len);
         quire__put_bytes(&w->out, ix.p, ix.len);
     } else {
+        /* the blocks' level: the index is mostly digests, which no level
+         * compresses; level 9 took 0.2 s of Reuters' 0.56 s pack for 152
+         * bytes, on one thread */
         quire__env_head_encode(&w->out, QUIRE__CODEC_ZLIB, ix.len);
-        if ((e = quire__deflate(&w->a, 9, ix.p, ix.len, NULL, 0, &w->out)) != 0) {
+        if ((e = quire__deflate(&w->a, w->level, ix.p, ix.len, NULL, 0, &w->out)) != 0) {
             quire__buf_free(&ix);
             return fail(w, d, e, "compress index");
         }

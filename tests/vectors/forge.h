@@ -730,7 +730,7 @@ fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
     } else {
         quire__buf b;
         quire__buf_init(&b, fz_alloc(), (size_t)1 << 30);
-        if (quire__deflate(fz_alloc(), 9, raw, len, NULL, 0, &b) != 0) {
+        if (quire__deflate(fz_alloc(), 6, raw, len, NULL, 0, &b) != 0) {
             abort();
         }
         fz_vec_put(&f->pl, b.p, b.len);
