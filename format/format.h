@@ -234,6 +234,10 @@ void quire__index_date(const quire__index *ix, uint64_t i, int64_t *secs, uint64
 uint64_t quire__index_url_lower(const quire__index *ix, uint64_t hash);
 uint64_t quire__index_date_lower(const quire__index *ix, int64_t secs);
 uint64_t quire__url_hash(const uint8_t *url, size_t len);
+/* 1 if the sorted (key, article) pair table holds (key, article) [7.4, 7.5];
+ * signed_key for the date table. Binary search: O(log n). */
+int quire__pairs_has(const uint8_t *pairs, uint64_t n, uint64_t key, uint64_t article,
+                     int signed_key);
 
 /* Index encoding: the writer appends entries as it goes, then sorts. */
 void quire__index_put_head(quire__buf *b, const uint8_t archive_id[16], uint64_t n_articles,

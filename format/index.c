@@ -145,6 +145,28 @@ pair_cmp(const uint8_t *x, const uint8_t *y, int signed_key)
 }
 
 /* Heapsort: in place, O(n log n) worst case, no recursion, no allocation. */
+int
+quire__pairs_has(const uint8_t *pairs, uint64_t n, uint64_t key, uint64_t article, int signed_key)
+{
+    uint8_t want[QUIRE__PAIR_ENTRY];
+    uint64_t lo = 0, hi = n;
+    quire__st64(want, key);
+    quire__st64(want + 8, article);
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        int c = pair_cmp(pairs + mid * QUIRE__PAIR_ENTRY, want, signed_key);
+        if (c == 0) {
+            return 1;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return 0;
+}
+
 static void
 pair_swap(uint8_t *a, uint8_t *b)
 {

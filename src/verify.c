@@ -47,6 +47,8 @@ typedef struct run {
     /* every SEAL frame met by the frame walk, for the checkpoint chain */
     uint64_t *seals;
     size_t n_seals, cap_seals;
+    /* URL and date table entries the records call for [13.3] */
+    uint64_t url_entries, date_entries;
 } run;
 
 /* see quire.h */
@@ -739,6 +741,7 @@ typedef struct bres {
     vitem *it;
     size_t n, cap;
     uint64_t checked, psigned, pvalid;
+    uint64_t url_entries, date_entries; /* the index entries the records call for */
     int nomem;
 } bres;
 
@@ -784,6 +787,46 @@ bres_diag(bres *b, const quire__allocator *a, const quire_diag *d, int64_t frame
 
 /* Inflates block blk with reader r (mapr holds the mapping whose pages are
  * released) and checks every record digest and publisher signature. */
+/* The URL and date table entries article n calls for are in the index
+ * [7.4, 7.5, 13.3]; what the records call for is counted, and compared with
+ * the tables' sizes once every block is read (so no entry is extra). */
+static void
+check_tables(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_t n,
+             uint64_t frame, bres *out)
+{
+    quire_field u, c;
+    int have_u = quire_article_find(a, QUIRE_F_URL, &u) == 0 && u.type == QUIRE_T_TEXT;
+    int have_c = quire_article_find(a, QUIRE_F_CAPTURE_URL, &c) == 0 && c.type == QUIRE_T_TEXT;
+    quire_field d;
+    int64_t secs;
+    if (have_u) {
+        out->url_entries++;
+        if (!quire__pairs_has(r->ix.urls, r->ix.n_urls, quire__url_hash(u.value, u.value_len), n,
+                              0)) {
+            bres_add(out, &v->a, QUIRE_E_INDEX, QUIRE_SEV_ERROR, frame, (int64_t)frame,
+                     (int64_t)n, "URL table", "the URL table has no entry for this article's url");
+        }
+    }
+    if (have_c && !(have_u && u.value_len == c.value_len &&
+                    memcmp(u.value, c.value, c.value_len) == 0)) {
+        out->url_entries++;
+        if (!quire__pairs_has(r->ix.urls, r->ix.n_urls, quire__url_hash(c.value, c.value_len), n,
+                              0)) {
+            bres_add(out, &v->a, QUIRE_E_INDEX, QUIRE_SEV_ERROR, frame, (int64_t)frame,
+                     (int64_t)n, "URL table",
+                     "the URL table has no entry for this article's capture_url");
+        }
+    }
+    if (quire_article_find(a, QUIRE_F_PUBLISHED, &d) == 0 && d.type == QUIRE_T_TIME &&
+        quire__time_parse(d.value, d.value_len, &secs) == 0) {
+        out->date_entries++;
+        if (!quire__pairs_has(r->ix.dates, r->ix.n_dates, (uint64_t)secs, n, 1)) {
+            bres_add(out, &v->a, QUIRE_E_INDEX, QUIRE_SEV_ERROR, frame, (int64_t)frame,
+                     (int64_t)n, "date table", "the date table has no entry for this article's date");
+        }
+    }
+}
+
 static void
 check_block(const quire_verifier *v, quire_reader *r, quire_reader *mapr, quire_article *a,
             uint64_t blk, bres *out)
@@ -813,6 +856,7 @@ check_block(const quire_verifier *v, quire_reader *r, quire_reader *mapr, quire_
             continue;
         }
         out->checked++;
+        check_tables(v, r, a, n, ib.frame_offset, out);
         e = quire_article_check_publisher(a, &signer);
         if (e == QUIRE_E_NOTFOUND) {
             continue;
@@ -855,6 +899,8 @@ bres_flush(run *R, bres *b)
              "out of memory: some findings of a block were lost");
     }
     R->sum->checked += b->checked;
+    R->url_entries += b->url_entries;
+    R->date_entries += b->date_entries;
     R->sum->publisher_signed += b->psigned;
     R->sum->publisher_valid += b->pvalid;
     quire__free(&R->v->a, b->it);
@@ -990,6 +1036,22 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
         }
         check_records(R, r, a);
         quire_article_free(a);
+        /* every entry was found for its article: with as many entries as
+         * the records call for, the tables hold nothing else [7.4, 7.5] */
+        if (!R->stop && R->sum->checked == r->ix.n_articles) {
+            if (R->url_entries != r->ix.n_urls) {
+                emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
+                     (int64_t)r->tr.index_offset, -1, "URL table", NULL,
+                     "the URL table has %llu entries; the articles' URLs call for %llu",
+                     (unsigned long long)r->ix.n_urls, (unsigned long long)R->url_entries);
+            }
+            if (R->date_entries != r->ix.n_dates) {
+                emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
+                     (int64_t)r->tr.index_offset, -1, "date table", NULL,
+                     "the date table has %llu entries; the articles' dates call for %llu",
+                     (unsigned long long)r->ix.n_dates, (unsigned long long)R->date_entries);
+            }
+        }
     }
     return finish(R);
 }

@@ -717,6 +717,62 @@ test_fast_vs_full(void **state)
     fz_vec_free(&v);
 }
 
+/* The URL and date tables must hold exactly the entries the records call
+ * for (13.3): an index re-signed without one URL entry is caught. */
+static void
+test_tables_cross_checked(void **state)
+{
+    fz_vec v, ix, nx;
+    fz_arch a;
+    fz_ixview iv;
+    stream s;
+    quire_verify_summary sum;
+    opts o;
+    uint8_t *p;
+    size_t n, i, url_errors = 0, count_errors = 0;
+    quire_keyring *kr = ring(ARCHIVIST, -1, -1, -1);
+    (void)state;
+    memset(&v, 0, sizeof v);
+    memset(&ix, 0, sizeof ix);
+    memset(&nx, 0, sizeof nx);
+    memset(&o, 0, sizeof o);
+    build(&ONE, 5, &v);
+    o.kr = kr;
+    assert_int_equal(run_vec(&o, &v, &s, &sum), QUIRE_OK); /* intact: the tables agree */
+    assert_int_equal(fz_parse(&a, v.p, v.len), 0);
+    assert_int_equal(fz_index_raw(&a, &ix), 0);
+    assert_int_equal(fz_index_view(ix.p, ix.len, &iv), 0);
+    assert_int_equal(iv.n_urls, 5);
+    /* drop the URL table's third entry; the statement is re-signed over it */
+    fz_vec_put(&nx, ix.p, iv.urls + 2 * QUIRE__PAIR_ENTRY);
+    fz_vec_put(&nx, ix.p + iv.urls + 3 * QUIRE__PAIR_ENTRY,
+               ix.len - iv.urls - 3 * QUIRE__PAIR_ENTRY);
+    quire__st64(nx.p + iv.urls - 8, iv.n_urls - 1);
+    fz_index_set_raw(&a, nx.p, nx.len);
+    assert_int_equal(fz_fix_seal(&a, &keys[ARCHIVIST], 1), 0);
+    assert_int_equal(fz_fix_trailer(&a), 0);
+    p = fz_emit(&a, &n);
+    assert_int_equal(run(&o, p, n, &s, &sum), QUIRE_E_INDEX);
+    for (i = 0; i < s.n && i < MAX_FINDINGS; i++) {
+        if (s.f[i].code == QUIRE_E_INDEX && strcmp(s.f[i].what, "URL table") == 0) {
+            if (s.f[i].article >= 0) {
+                url_errors++;
+            } else {
+                count_errors++;
+            }
+        }
+    }
+    assert_int_equal(url_errors, 1); /* the article whose entry went */
+    assert_int_equal(count_errors, 1); /* 4 entries, 5 called for */
+    assert_int_equal(sum.errors, 2);
+    free(p);
+    fz_free(&a);
+    fz_vec_free(&v);
+    fz_vec_free(&ix);
+    fz_vec_free(&nx);
+    quire_keyring_free(kr);
+}
+
 /* Strict mode: a warning becomes an error, with its code. */
 static void
 test_strict(void **state)
@@ -1182,6 +1238,7 @@ main(void)
         cmocka_unit_test(test_summary_fields),
         cmocka_unit_test(test_merkle_root),
         cmocka_unit_test(test_fast_vs_full),
+        cmocka_unit_test(test_tables_cross_checked),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_strict_without_keys),
         cmocka_unit_test(test_min_signatures),

@@ -707,8 +707,8 @@ fz_index_raw(const fz_arch *a, fz_vec *raw)
     }
 }
 
-/* Stores raw as the index, with the envelope's codec (zlib at level 9, as
- * the writer). */
+/* Stores raw as the index, with the envelope's codec (zlib at the writer's
+ * default level 6, as the writer). */
 FZ_FN void
 fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
 {
