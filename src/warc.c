@@ -203,17 +203,6 @@ typedef struct smap {
     quire__buf keys;
 } smap;
 
-static uint64_t
-fnv(const uint8_t *p, size_t n)
-{
-    uint64_t h = 14695981039346656037u;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h = (h ^ p[i]) * 1099511628211u;
-    }
-    return h;
-}
-
 static struct sent *
 smap_slot(smap *m, const uint8_t *k, size_t n, uint64_t h)
 {
@@ -232,7 +221,7 @@ smap_get(smap *m, const uint8_t *k, size_t n, uint64_t *v)
     if (m->cap == 0 || n == 0) {
         return 0;
     }
-    e = smap_slot(m, k, n, fnv(k, n));
+    e = smap_slot(m, k, n, quire__url_hash(k, n) /* FNV-1a */);
     if (!e->used) {
         return 0;
     }
@@ -244,7 +233,7 @@ static int
 smap_put(smap *m, const quire__allocator *a, const uint8_t *k, size_t n, uint64_t v)
 {
     struct sent *e;
-    uint64_t h = fnv(k, n);
+    uint64_t h = quire__url_hash(k, n) /* FNV-1a */;
     if (n == 0) {
         return 0;
     }
