@@ -1,5 +1,6 @@
 /* common.c - errors, versions, allocation, digests, limits. */
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -202,9 +203,14 @@ quire__allocator_from(quire__allocator *out, const quire_alloc *in)
 int
 quire__blake2b256(uint8_t out[32], const uint8_t *p, size_t n)
 {
-    /* sodium_init is idempotent and thread-safe; only < 0 is failure */
-    if (sodium_init() < 0) {
-        return QUIRE_E_NOMEM;
+    /* sodium_init is idempotent and thread-safe, but takes a lock each
+     * time; a verify hashes every record and every Merkle node */
+    static atomic_int ready;
+    if (!atomic_load_explicit(&ready, memory_order_acquire)) {
+        if (sodium_init() < 0) {
+            return QUIRE_E_NOMEM;
+        }
+        atomic_store_explicit(&ready, 1, memory_order_release);
     }
     if (crypto_generichash(out, 32, p, n, NULL, 0) != 0) {
         return QUIRE_E_NOMEM;

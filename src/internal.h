@@ -180,6 +180,10 @@ struct quire_reader {
     size_t n_sblk, sblk_cap;
 };
 
+/* A reader on p's bytes that borrows p's inflated index (reader.c); w is
+ * new, and is freed before p. */
+void quire__reader_share(quire_reader *w, const quire_reader *p);
+
 /* ---- deduplicated parts [5.6], refs.c ---- */
 /* Gives the stored record of article t; the bytes stay valid until the
  * next call and must not overlap the record being expanded. */

@@ -35,6 +35,42 @@ quire_reader_new(quire_reader **out, const quire_alloc *alloc)
     return QUIRE_OK;
 }
 
+/* A reader on the same bytes as an open reader p that borrows p's inflated
+ * index instead of inflating its own: verify's worker threads read blocks
+ * through one each, and one copy of the index serves them all. w must be
+ * new and must be freed before p. */
+void
+quire__reader_share(quire_reader *w, const quire_reader *p)
+{
+    quire__allocator a = w->a;
+    *w = *p;
+    w->a = a;
+    w->map = NULL;      /* p unmaps */
+    w->map_len = 0;
+    w->index_raw = NULL; /* borrowed: w->ix points into p's */
+    w->blk = NULL;
+    w->blk_cap = 0;
+    w->blk_len = 0;
+    w->blk_no = -1;
+    w->blk_have = 0;
+    memset(&w->scan, 0, sizeof w->scan);
+    memset(&w->recs, 0, sizeof w->recs);
+    w->in_block = 0;
+    w->scan_next_article = 0;
+    w->scan_block_at = 0;
+    w->scan_seen_block = 0;
+    w->ref = NULL;
+    w->ref_cap = 0;
+    w->ref_len = 0;
+    w->ref_frame = 0;
+    w->ref_first = 0;
+    w->ref_ok = 0;
+    quire__buf_init(&w->exp, &w->a, 0);
+    w->sblk = NULL;
+    w->n_sblk = 0;
+    w->sblk_cap = 0;
+}
+
 /* see quire.h */
 void
 quire_reader_free(quire_reader *r)

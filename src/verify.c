@@ -4,6 +4,7 @@
  * found; memory is bounded by the index and one block. */
 #define _DEFAULT_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -912,16 +913,20 @@ typedef struct vworker {
     quire_reader *r, *mapr;
     quire_article *a;
     uint64_t lo, hi;
-    size_t t, n_threads;
+    atomic_uint_fast64_t *next; /* the round's next unclaimed block */
     bres *res;
 } vworker;
 
+/* Each thread takes the next block of the round until none is left: blocks
+ * differ in size, and a fixed share would leave a thread idle at the end of
+ * every round. Findings go to the block's own slot, so their order does not
+ * depend on which thread checked which block. */
 static void *
 vworker_run(void *arg)
 {
     vworker *w = (vworker *)arg;
     uint64_t b;
-    for (b = w->lo + w->t; b < w->hi; b += w->n_threads) {
+    while ((b = (uint64_t)atomic_fetch_add(w->next, 1)) < w->hi) {
         check_block(w->v, w->r, w->mapr, w->a, b, &w->res[b - w->lo]);
     }
     return NULL;
@@ -943,14 +948,14 @@ check_records(run *R, quire_reader *r, quire_article *a)
     memset(wk, 0, sizeof wk);
     wk[0].r = r;
     wk[0].a = a;
-    /* every other thread reads through its own reader on the same bytes */
+    /* every other thread reads through its own reader on the same bytes and
+     * the same inflated index */
     for (t = 1; t < T; t++) {
         quire_alloc al;
         al.alloc = v->a.alloc;
         al.free = v->a.free;
         al.opaque = v->a.opaque;
-        if (quire_reader_new(&wk[t].r, &al) != 0 || quire_article_new(&wk[t].a, &al) != 0 ||
-            quire_reader_open_memory(wk[t].r, r->buf, r->len, NULL) != 0) {
+        if (quire_reader_new(&wk[t].r, &al) != 0 || quire_article_new(&wk[t].a, &al) != 0) {
             quire_reader_free(wk[t].r);
             quire_article_free(wk[t].a);
             wk[t].r = NULL;
@@ -958,8 +963,9 @@ check_records(run *R, quire_reader *r, quire_article *a)
             T = t; /* go on with the threads that could start */
             break;
         }
+        quire__reader_share(wk[t].r, r);
     }
-    W = 16 * T; /* blocks per round: memory stays bounded */
+    W = 64 * T; /* blocks per round: memory stays bounded */
     res = (bres *)quire__malloc(&v->a, W * sizeof *res);
     if (res == NULL) {
         emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "blocks", NULL, "out of memory");
@@ -967,14 +973,15 @@ check_records(run *R, quire_reader *r, quire_article *a)
     }
     for (lo = 0; res != NULL && lo < nb && !R->stop; lo += W) {
         uint64_t hi = nb - lo < W ? nb : lo + W, b;
+        atomic_uint_fast64_t next;
         memset(res, 0, W * sizeof *res);
+        atomic_init(&next, lo);
         for (t = 0; t < T; t++) {
             wk[t].v = v;
             wk[t].mapr = r;
             wk[t].lo = lo;
             wk[t].hi = hi;
-            wk[t].t = t;
-            wk[t].n_threads = T;
+            wk[t].next = &next;
             wk[t].res = res;
             started[t] = t > 0 && pthread_create(&tid[t], NULL, vworker_run, &wk[t]) == 0;
         }
@@ -982,9 +989,7 @@ check_records(run *R, quire_reader *r, quire_article *a)
         for (t = 1; t < T; t++) {
             if (started[t]) {
                 pthread_join(tid[t], NULL);
-            } else {
-                vworker_run(&wk[t]); /* a thread that could not start: do its share */
-            }
+            } /* a thread that could not start left its blocks to the others */
         }
         for (b = lo; b < hi; b++) {
             bres_flush(R, &res[b - lo]);
