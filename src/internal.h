@@ -85,6 +85,12 @@ int quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, 
 int quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_len,
                           uint8_t *out, size_t raw_len, size_t need, const uint8_t *dict,
                           size_t dict_len, const char **zmsg);
+/* The same again, telling consumed(ctx, n) before each step how many input
+ * bytes zlib has consumed so far (input goes in 1 MiB steps), so that the
+ * caller can give the pages of a large mapped input back as it goes. */
+int quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
+                      size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
+                      void (*consumed)(void *ctx, size_t n), void *ctx, const char **zmsg);
 /* Deflates in[0..in_len) at level into b (appended). */
 int quire__deflate(const quire__allocator *a, int level, const uint8_t *in, size_t in_len,
                    const uint8_t *dict, size_t dict_len, quire__buf *b);
@@ -180,6 +186,9 @@ struct quire_reader {
     size_t n_sblk, sblk_cap;
 };
 
+/* Gives the pages of [off, off + len) of a mapped archive back to the
+ * kernel (a read-only file mapping: read again, they fault back in). */
+void quire__reader_release(const quire_reader *r, uint64_t off, uint64_t len);
 /* A reader on p's bytes that borrows p's inflated index (reader.c); w is
  * new, and is freed before p. */
 void quire__reader_share(quire_reader *w, const quire_reader *p);

@@ -1,5 +1,5 @@
 /* reader.c - indexed and sequential reading (spec sections 2-8). */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -33,6 +33,25 @@ quire_reader_new(quire_reader **out, const quire_alloc *alloc)
     quire__buf_init(&r->exp, &r->a, 0);
     *out = r;
     return QUIRE_OK;
+}
+
+/* Pages of a mapped archive that will not be read again (a block once
+ * inflated, the index frame once inflated) go back to the kernel, so the
+ * memory of reading the whole archive stays independent of its size. The
+ * mapping is read-only and file-backed: a later read faults them in again. */
+void
+quire__reader_release(const quire_reader *r, uint64_t off, uint64_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uint64_t lo, hi;
+    if (r->map == NULL || page <= 0 || off > r->len || len > r->len - off) {
+        return;
+    }
+    lo = off / (uint64_t)page * (uint64_t)page;
+    hi = (off + len) / (uint64_t)page * (uint64_t)page;
+    if (hi > lo) {
+        (void)madvise((uint8_t *)r->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
+    }
 }
 
 /* A reader on the same bytes as an open reader p that borrows p's inflated
@@ -193,9 +212,24 @@ find_last_trailer(const quire_reader *r)
     return 0;
 }
 
+/* the compressed index is read once: its pages go back as zlib consumes
+ * them, so that it and the inflated index are not in memory together */
+typedef struct index_progress {
+    quire_reader *r;
+    uint64_t at; /* file offset of the compressed data */
+} index_progress;
+
+static void
+index_consumed(void *ctx, size_t n)
+{
+    const index_progress *ic = (const index_progress *)ctx;
+    quire__reader_release(ic->r, ic->r->tr.index_offset, ic->at + n - ic->r->tr.index_offset);
+}
+
 static int
 open_indexed(quire_reader *r, quire_diag *d)
 {
+    index_progress ic;
     quire__cur c;
     quire__frame f;
     quire__env_head eh;
@@ -262,6 +296,8 @@ open_indexed(quire_reader *r, quire_diag *d)
     if (quire__env_head_decode(&c, &r->lim, &eh) != 0) {
         return quire__fail_cur(d, &c, -1);
     }
+    ic.r = r;
+    ic.at = (uint64_t)(eh.data - r->buf);
     r->index_raw = (uint8_t *)quire__malloc(&r->a, (size_t)eh.raw_size);
     if (r->index_raw == NULL) {
         return QUIRE__FAIL(d, QUIRE_E_NOMEM, r->tr.index_offset, -1, "index");
@@ -271,11 +307,13 @@ open_indexed(quire_reader *r, quire_diag *d)
         if (eh.raw_size != 0) {
             memcpy(r->index_raw, eh.data, (size_t)eh.raw_size);
         }
-    } else if ((e = quire__inflate(&r->a, eh.data, eh.data_len, r->index_raw, (size_t)eh.raw_size,
-                                   NULL, 0, &zmsg)) != 0) {
+    } else if ((e = quire__inflate_ex(&r->a, eh.data, eh.data_len, r->index_raw,
+                                      (size_t)eh.raw_size, (size_t)eh.raw_size, NULL, 0,
+                                      index_consumed, &ic, &zmsg)) != 0) {
         return QUIRE__FAIL_DETAIL(d, e, r->tr.index_offset + QUIRE__FRAME_HEAD + 12, -1,
                                   "index data", zmsg);
     }
+    quire__reader_release(r, r->tr.index_offset, r->index_frame_size);
     /* offsets reported inside the inflated index are relative to it; say so */
     quire__cur_init(&c, r->index_raw, r->index_raw_len, 0);
     if (quire__index_decode(&c, &r->lim, r->tr.index_offset, &r->ix) != 0) {

@@ -213,26 +213,6 @@ hex(const uint8_t *p, size_t n, char *out)
 
 /* ---- structure: walk every frame [3.5] ---- */
 
-/* The blocks of a mapped archive are read once, in order: hand their
- * pages back to the kernel as soon as a block is inflated, so the memory
- * of a full verification stays independent of the archive's size. */
-static void
-release_pages(quire_reader *r, uint64_t off, uint64_t len)
-{
-    long page = sysconf(_SC_PAGESIZE);
-    uint64_t lo, hi;
-    if (r->map == NULL || page <= 0) {
-        return;
-    }
-    lo = off / (uint64_t)page * (uint64_t)page;
-    hi = (off + len) / (uint64_t)page * (uint64_t)page;
-    if (hi > lo) {
-        (void)madvise((uint8_t *)r->map + lo, (size_t)(hi - lo), MADV_DONTNEED);
-    }
-}
-
-
-
 static void
 walk_frames(run *R, quire_reader *r)
 {
@@ -277,7 +257,7 @@ walk_frames(run *R, quire_reader *r)
             quire__iblock b;
             seen_block = 1;
             if (flen <= r->len - off) {
-                release_pages(r, off, flen); /* CRC checked; inflated later */
+                quire__reader_release(r, off, flen); /* CRC checked; inflated later */
             }
             if (next_block < r->ix.n_blocks) {
                 quire__index_block(&r->ix, next_block, &b);
@@ -296,6 +276,9 @@ walk_frames(run *R, quire_reader *r)
             /* an index before the current one belongs to an earlier
              * checkpoint; the trailer names the current one [3.6] */
             seen_index = 1;
+            if (flen <= r->len - off) {
+                quire__reader_release(r, off, flen); /* the reader holds it inflated */
+            }
             break;
         case QUIRE__FT_SEAL:
             if (R->n_seals == R->cap_seals) {
@@ -846,7 +829,7 @@ check_block(const quire_verifier *v, quire_reader *r, quire_reader *mapr, quire_
         bres_diag(out, al, &d, (int64_t)ib.frame_offset, pre);
         return;
     }
-    release_pages(mapr, ib.frame_offset, ib.frame_size);
+    quire__reader_release(mapr, ib.frame_offset, ib.frame_size);
     for (n = ib.first_article; n < ib.first_article + ib.n_records; n++) {
         quire_pubkey signer;
         int e;

@@ -37,6 +37,17 @@ quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_le
                       size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
                       const char **zmsg)
 {
+    return quire__inflate_ex(a, in, in_len, out, raw_len, need, dict, dict_len, NULL, NULL, zmsg);
+}
+
+/* input is fed in steps of this size when the caller wants to hear of it */
+#define INFLATE_STEP ((size_t)1 << 20)
+
+int
+quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
+                  size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
+                  void (*consumed)(void *ctx, size_t n), void *ctx, const char **zmsg)
+{
     z_stream zs;
     int zr, rc = QUIRE_E_INFLATE;
     *zmsg = NULL;
@@ -63,6 +74,12 @@ quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_le
         size_t out_left = raw_len - done_out;
         uint8_t spare;
         int full = out_left == 0;
+        if (consumed != NULL) {
+            consumed(ctx, done_in);
+            if (in_left > INFLATE_STEP) {
+                in_left = INFLATE_STEP;
+            }
+        }
         zs.avail_in = in_left > UINT_MAX ? UINT_MAX : (uInt)in_left;
         if (full) {
             /* declared size reached: one spare byte tells a longer stream */
