@@ -214,6 +214,11 @@ fuzz-merge: $(FUZZ_BINS)
 	    || { echo "fuzz-merge: $$n failed"; exit 1; }; \
 	  echo "fuzz-merge: $$n: $$before -> $$(ls fuzz/corpus/$$n | wc -l) inputs"; done
 
+# make campaigns: rewrites fuzz/CAMPAIGNS.md (run table and hours per target) with the runs of
+# fuzz/campaign.sh recorded in build/campaign/summary.tsv.
+campaigns:
+	python3 fuzz/campaigns.py
+
 fuzz-smoke: $(FUZZ_BINS) $(FUZZ_MODE_BINS)
 	@$(FUZZ_SH) fail=""; for set in fuzz fuzz-mode; do for n in $(FUZZ_NAMES); do \
 	  s=$(B)/$$set/smoke/$$n; a=$(B)/$$set/smoke/artifacts-$$n; \
@@ -397,7 +402,7 @@ fuzz-msan: $(MSAN_BINS)
 	if [ -n "$$fail" ]; then echo "fuzz-msan: FAILED:$$fail (logs in $(MSAN_DIR)/run/)"; exit 1; fi; \
 	echo "fuzz-msan: $(words $(FUZZ_NAMES)) targets clean, $(MSAN_SECONDS) s each"
 
-.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan fuzz-merge
+.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan fuzz-merge campaigns
 
 # keep the objects of the chained pattern rules above (make would delete them as intermediates)
 .PRECIOUS: $(B)/fuzz/core/%.o $(B)/fuzz-mode/core/%.o $(MSAN_DIR)/core/%.o $(COV)/obj/%.o
