@@ -232,6 +232,26 @@ int quire__warc_import_memory(quire_writer *w, const char *name, const uint8_t *
 int quire__article_content_digest(quire_article *a, uint8_t out[32]);
 /* 1 if the keyring holds a key with this key id (whatever its public key). */
 int quire__keyring_has_id(const quire_keyring *kr, const uint8_t key_id[8]);
+/* One signature entry of a seal, checked against the statement and the
+ * keyring (keys.c) the same way by verify and by proof verification. */
+typedef struct quire__sigcheck {
+    quire_signer sg;       /* as findings give it; role_name points at rn */
+    char rn[QUIRE__ROLE_NAME_MAX + 1];
+    char kid[17];          /* key id, hex */
+    int known;             /* the keyring holds this public key */
+    int kr_role;           /* ...trusted in this role (QUIRE_ROLE_*), or -1 */
+    const char *kr_role_name;
+    int impostor;          /* the key id of a trusted key, with another key */
+} quire__sigcheck;
+/* 1 if a signature in role/name counts for the wanted role (and name). */
+int quire__role_matches(int role, const uint8_t *name, size_t name_len, int want,
+                        const char *want_name);
+/* Checks signature entry k of a seal over stmt; msg is scratch. */
+void quire__sig_check(quire__sigcheck *s, const quire__sigentry *e, size_t k, const uint8_t *stmt,
+                      size_t stmt_len, const quire_keyring *kr, quire__buf *msg);
+/* The line a finding gives for a valid signature: trusted or not, as whom,
+ * and for a trusted key in another role, the role it is trusted in. */
+void quire__sig_describe(const quire__sigcheck *s, size_t k, char *out, size_t n);
 /* Adds raw record bytes without checking them (fuzzing harnesses build
  * validly framed, signed archives around arbitrary records with it). */
 int quire__writer_add_raw(quire_writer *w, const uint8_t *rec, size_t len, quire_diag *d);

@@ -5,6 +5,7 @@
  * built, and a scratch area for decoding, decrypting and checking a key
  * file. Checksums are compared with sodium_memcmp. The work of the key
  * derivation an untrusted file asks for is bounded before it starts. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -628,6 +629,67 @@ quire__keyring_has_id(const quire_keyring *kr, const uint8_t key_id[8])
 {
     size_t i;
     return kr != NULL && key_id != NULL && quire__kr_find_id(&kr->kr, key_id, &i);
+}
+
+int
+quire__role_matches(int role, const uint8_t *name, size_t name_len, int want,
+                    const char *want_name)
+{
+    if (role != want) {
+        return 0;
+    }
+    return role != QUIRE_ROLE_NAMED || (want_name != NULL && strlen(want_name) == name_len &&
+                                        memcmp(want_name, name, name_len) == 0);
+}
+
+void
+quire__sig_check(quire__sigcheck *s, const quire__sigentry *e, size_t k, const uint8_t *stmt,
+                 size_t stmt_len, const quire_keyring *kr, quire__buf *msg)
+{
+    const char *label = NULL;
+    memset(s, 0, sizeof *s);
+    s->kr_role = -1;
+    s->sg.index = (int)k;
+    s->sg.role = e->role;
+    memcpy(s->rn, e->name, e->name_len);
+    s->rn[e->name_len] = '\0';
+    s->sg.role_name = e->role == QUIRE_ROLE_NAMED ? s->rn : quire_role_name(e->role);
+    memcpy(s->sg.key.key_id, e->key_id, 8);
+    memcpy(s->sg.key.pk, e->pk, 32);
+    quire_keyid_hex(s->sg.key.key_id, s->kid);
+    quire__buf_reset(msg);
+    quire__seal_message(msg, e->role, e->name, e->name_len, stmt, stmt_len);
+    s->sg.valid = msg->err == 0 && crypto_sign_verify_detached(e->sig, msg->p, msg->len, e->pk) == 0;
+    if (QUIRE__FUZZING) {
+        s->sg.valid = 1;
+    }
+    if (kr != NULL && quire_keyring_count(kr) > 0 &&
+        quire_keyring_find(kr, &s->sg.key, &label, &s->kr_role, &s->kr_role_name) == 0) {
+        s->known = 1;
+        s->sg.trusted = s->kr_role == QUIRE_ROLE_ANY ||
+                        quire__role_matches(e->role, e->name, e->name_len, s->kr_role,
+                                            s->kr_role_name);
+        s->sg.label = label;
+    }
+    s->impostor = !s->known && quire__keyring_has_id(kr, e->key_id);
+}
+
+void
+quire__sig_describe(const quire__sigcheck *s, size_t k, char *out, size_t n)
+{
+    if (s->known && !s->sg.trusted) {
+        /* a trusted key signing in a role it is not trusted for */
+        snprintf(out, n, "signature %zu: %s, key %s: valid, untrusted in this role (%s is trusted "
+                 "as %s)", k, s->sg.role_name, s->kid,
+                 s->sg.label != NULL ? s->sg.label : s->kid,
+                 s->kr_role == QUIRE_ROLE_NAMED && s->kr_role_name != NULL
+                     ? s->kr_role_name
+                     : quire_role_name(s->kr_role));
+    } else {
+        snprintf(out, n, "signature %zu: %s, key %s: valid, %s%s%s", k, s->sg.role_name, s->kid,
+                 s->sg.trusted ? "trusted" : "untrusted", s->sg.label != NULL ? " as " : "",
+                 s->sg.label != NULL ? s->sg.label : "");
+    }
 }
 
 /* see quire.h */

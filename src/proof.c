@@ -207,16 +207,6 @@ hex(const uint8_t *p, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static int
-role_matches(int role, const uint8_t *name, size_t name_len, int want, const char *want_name)
-{
-    if (role != want) {
-        return 0;
-    }
-    return role != QUIRE_ROLE_NAMED || (want_name != NULL && strlen(want_name) == name_len &&
-                                        memcmp(want_name, name, name_len) == 0);
-}
-
 /* every signature of the seal, then the trust policy (as src/verify.c) */
 static void
 check_signatures(prun *P, const quire__proof *p, const quire_keyring *kr)
@@ -234,62 +224,27 @@ check_signatures(prun *P, const quire__proof *p, const quire_keyring *kr)
     I->signatures = p->n_sigs;
     for (k = 0; k < p->n_sigs && !P->stop; k++) {
         quire__sigentry e;
-        quire_signer sg;
+        quire__sigcheck s;
+        char line[256];
         uint64_t eo = quire__cur_pos(&c);
-        char rn[QUIRE__ROLE_NAME_MAX + 1], kid[17];
-        const char *label = NULL, *kr_role_name = NULL;
-        int kr_role = -1, known = 0;
         if (quire__seal_next_sig(&c, &e) != 0) {
             break; /* checked by the decoder */
         }
-        memset(&sg, 0, sizeof sg);
-        sg.index = (int)k;
-        sg.role = e.role;
-        memcpy(rn, e.name, e.name_len);
-        rn[e.name_len] = '\0';
-        sg.role_name = e.role == QUIRE_ROLE_NAMED ? rn : quire_role_name(e.role);
-        memcpy(sg.key.key_id, e.key_id, 8);
-        memcpy(sg.key.pk, e.pk, 32);
-        quire_keyid_hex(sg.key.key_id, kid);
-        quire__buf_reset(&msg);
-        quire__seal_message(&msg, e.role, e.name, e.name_len, p->stmt, p->stmt_len);
-        sg.valid = msg.err == 0 && crypto_sign_verify_detached(e.sig, msg.p, msg.len, e.pk) == 0;
-        if (QUIRE__FUZZING) {
-            sg.valid = 1;
-        }
-        if (have_keys && quire_keyring_find(kr, &sg.key, &label, &kr_role, &kr_role_name) == 0) {
-            known = 1;
-            sg.trusted = kr_role == QUIRE_ROLE_ANY ||
-                         role_matches(e.role, e.name, e.name_len, kr_role, kr_role_name);
-            sg.label = label;
-        }
-        if (!sg.valid) {
-            emit(P, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, -1, "seal signature", &sg,
-                 "signature %zu (%s, key %s) does not verify", k, sg.role_name, kid);
+        quire__sig_check(&s, &e, k, p->stmt, p->stmt_len, kr, &msg);
+        if (!s.sg.valid) {
+            emit(P, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, -1, "seal signature", &s.sg,
+                 "signature %zu (%s, key %s) does not verify", k, s.sg.role_name, s.kid);
             continue;
         }
         I->valid_signatures++;
-        if (sg.trusted) {
+        if (s.sg.trusted) {
             I->trusted_signatures++;
         }
-        if (known && !sg.trusted) {
-            /* a trusted key signing in a role it is not trusted for */
-            emit(P, QUIRE_OK, QUIRE_SEV_INFO, eo, -1, "seal signature", &sg,
-                 "signature %zu: %s, key %s: valid, untrusted in this role (%s is trusted as "
-                 "%s)",
-                 k, sg.role_name, kid, label != NULL ? label : kid,
-                 kr_role == QUIRE_ROLE_NAMED && kr_role_name != NULL ? kr_role_name
-                                                                     : quire_role_name(kr_role));
-        } else {
-            emit(P, QUIRE_OK, QUIRE_SEV_INFO, eo, -1, "seal signature", &sg,
-                 "signature %zu: %s, key %s: valid, %s%s%s", k, sg.role_name, kid,
-                 sg.trusted ? "trusted" : "untrusted", sg.label != NULL ? " as " : "",
-                 sg.label != NULL ? sg.label : "");
-        }
-        /* a key id of a trusted key with another public key */
-        if (!known && have_keys && quire__keyring_has_id(kr, e.key_id)) {
-            emit(P, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, -1, "seal signature", &sg,
-                 "signature %zu uses key id %s of a trusted key, but not its key", k, kid);
+        quire__sig_describe(&s, k, line, sizeof line);
+        emit(P, QUIRE_OK, QUIRE_SEV_INFO, eo, -1, "seal signature", &s.sg, "%s", line);
+        if (s.impostor) {
+            emit(P, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, -1, "seal signature", &s.sg,
+                 "signature %zu uses key id %s of a trusted key, but not its key", k, s.kid);
         }
     }
     quire__buf_free(&msg);

@@ -343,16 +343,6 @@ walk_frames(run *R, quire_reader *r)
 /* ---- seal [11] ---- */
 
 static int
-role_matches(int role, const char *name, size_t name_len, int want, const char *want_name)
-{
-    if (role != want) {
-        return 0;
-    }
-    return role != QUIRE_ROLE_NAMED ||
-           (strlen(want_name) == name_len && memcmp(want_name, name, name_len) == 0);
-}
-
-static int
 seen_has(uint8_t (*seen)[32], size_t n, const uint8_t *pk)
 {
     size_t i;
@@ -446,40 +436,16 @@ check_seal(run *R, quire_reader *r)
     S->signatures = r->n_sigs;
     for (k = 0; k < r->n_sigs; k++) {
         quire__sigentry e;
-        quire_signer sg;
+        quire__sigcheck sc;
+        char line[256];
         uint64_t eo = quire__cur_pos(&c);
-        char rn[QUIRE__ROLE_NAME_MAX + 1], kid[17];
-        const char *label = NULL, *kr_role_name = NULL;
-        int kr_role = -1;
         if (quire__seal_next_sig(&c, &e) != 0) {
             break; /* checked at open */
         }
-        memset(&sg, 0, sizeof sg);
-        sg.index = (int)k;
-        sg.role = e.role;
-        memcpy(rn, e.name, e.name_len);
-        rn[e.name_len] = '\0';
-        sg.role_name = e.role == QUIRE_ROLE_NAMED ? rn : quire_role_name(e.role);
-        memcpy(sg.key.key_id, e.key_id, 8);
-        memcpy(sg.key.pk, e.pk, 32);
-        quire_keyid_hex(sg.key.key_id, kid);
-        quire__buf_reset(&msg);
-        quire__seal_message(&msg, e.role, e.name, e.name_len, r->stmt, r->stmt_len);
-        sg.valid = msg.err == 0 &&
-                   crypto_sign_verify_detached(e.sig, msg.p, msg.len, e.pk) == 0;
-        if (QUIRE__FUZZING) {
-            sg.valid = 1;
-        }
-        if (R->v->kr != NULL &&
-            quire_keyring_find(R->v->kr, &sg.key, &label, &kr_role, &kr_role_name) == 0) {
-            sg.trusted = kr_role == QUIRE_ROLE_ANY ||
-                         role_matches(e.role, (const char *)e.name, e.name_len, kr_role,
-                                      kr_role_name != NULL ? kr_role_name : "");
-            sg.label = label;
-        }
-        if (!sg.valid) {
-            emit(R, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sg,
-                 "signature %zu (%s, key %s) does not verify", k, sg.role_name, kid);
+        quire__sig_check(&sc, &e, k, r->stmt, r->stmt_len, R->v->kr, &msg);
+        if (!sc.sg.valid) {
+            emit(R, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sc.sg,
+                 "signature %zu (%s, key %s) does not verify", k, sc.sg.role_name, sc.kid);
             continue;
         }
         /* a key counts once, however many entries it signed */
@@ -487,26 +453,23 @@ check_seal(run *R, quire_reader *r)
             memcpy(seen[n_seen++], e.pk, 32);
             S->valid_signatures++;
         }
-        if (sg.trusted && seen != NULL && !seen_has(seen + QUIRE__SIG_MAX, n_seen_trusted, e.pk)) {
+        if (sc.sg.trusted && seen != NULL &&
+            !seen_has(seen + QUIRE__SIG_MAX, n_seen_trusted, e.pk)) {
             memcpy(seen[QUIRE__SIG_MAX + n_seen_trusted++], e.pk, 32);
             S->trusted_signatures++;
         }
-        emit(R, QUIRE_OK, QUIRE_SEV_INFO, eo, sf, -1, "seal signature", &sg,
-             "signature %zu: %s, key %s: valid, %s%s%s", k, sg.role_name, kid,
-             sg.trusted ? "trusted" : "untrusted", sg.label != NULL ? " as " : "",
-             sg.label != NULL ? sg.label : "");
+        quire__sig_describe(&sc, k, line, sizeof line);
+        emit(R, QUIRE_OK, QUIRE_SEV_INFO, eo, sf, -1, "seal signature", &sc.sg, "%s", line);
         for (i = 0; i < R->v->n_roles; i++) {
-            if ((sg.trusted || R->v->kr == NULL) &&
-                role_matches(e.role, (const char *)e.name, e.name_len, R->v->roles[i].role,
-                             R->v->roles[i].name)) {
+            if ((sc.sg.trusted || R->v->kr == NULL) &&
+                quire__role_matches(e.role, e.name, e.name_len, R->v->roles[i].role,
+                                    R->v->roles[i].name)) {
                 role_ok[i] = 1;
             }
         }
-        /* a signature whose key id is trusted but whose key is not */
-        if (!sg.trusted && sg.label == NULL && R->v->kr != NULL &&
-            quire__keyring_has_id(R->v->kr, e.key_id)) {
-            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sg,
-                 "signature %zu uses key id %s of a trusted key, but not its key", k, kid);
+        if (sc.impostor) {
+            emit(R, QUIRE_E_UNTRUSTED, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sc.sg,
+                 "signature %zu uses key id %s of a trusted key, but not its key", k, sc.kid);
         }
     }
     quire__buf_free(&msg);

@@ -75,6 +75,13 @@ int cmd_export(int argc, char **argv);
 /* proof files (prove.c): 1 if path starts with the proof magic; cat on a proof */
 int is_proof_file(const char *path);
 int cat_proof(const char *path, const char *part, int meta);
+/* A verification finding (verify.c), as spec/REPORT.md gives it: one JSON
+ * line on stdout, or text (info on stdout, warnings and errors on stderr).
+ * fields adds JSON members: FINDING_FILE the file name (verify-proof),
+ * FINDING_FRAME the frame offset (verify). */
+#define FINDING_FILE 1
+#define FINDING_FRAME 2
+void print_finding(const char *file, const quire_finding *f, int json, int fields);
 /* trusted keys (verify.c) */
 int keyring_add_file(quire_keyring *kr, const char *path);
 int keyring_add_string(quire_keyring *kr, const char *s);

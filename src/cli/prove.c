@@ -259,71 +259,13 @@ typedef struct pctx {
     int json;
 } pctx;
 
-static const char *
-sev_name(int s)
-{
-    return s == QUIRE_SEV_ERROR ? "error" : s == QUIRE_SEV_WARNING ? "warning" : "info";
-}
-
 static int
 on_finding(void *ctx, const quire_finding *f)
 {
-    pctx *v = (pctx *)ctx;
-    if (quiet) {
-        return 0;
+    const pctx *v = (const pctx *)ctx;
+    if (!quiet) {
+        print_finding(v->file, f, v->json, FINDING_FILE);
     }
-    if (v->json) {
-        printf("{\"type\":\"finding\",\"file\":");
-        json_cstr(stdout, v->file);
-        printf(",\"severity\":\"%s\",\"code\":\"%s\",\"value\":%d,\"offset\":%llu,",
-               sev_name(f->severity), f->code != 0 ? quire_error_name(f->code) : "QUIRE_OK",
-               f->code, (unsigned long long)f->offset);
-        if (f->article >= 0) {
-            printf("\"article\":%lld,", (long long)f->article);
-        } else {
-            printf("\"article\":null,");
-        }
-        printf("\"what\":");
-        json_cstr(stdout, f->what != NULL ? f->what : "");
-        printf(",\"message\":");
-        json_cstr(stdout, f->message);
-        if (f->signer != NULL) {
-            char key[57], kid[17];
-            quire_pubkey_string(&f->signer->key, key);
-            quire_keyid_hex(f->signer->key.key_id, kid);
-            printf(",\"signer\":{\"index\":%d,\"role\":", f->signer->index);
-            json_cstr(stdout, f->signer->role_name);
-            printf(",\"key_id\":\"%s\",\"public_key\":\"%s\",\"valid\":%s,\"trusted\":%s,"
-                   "\"label\":",
-                   kid, key, f->signer->valid ? "true" : "false",
-                   f->signer->trusted ? "true" : "false");
-            if (f->signer->label != NULL) {
-                json_cstr(stdout, f->signer->label);
-            } else {
-                printf("null");
-            }
-            putchar('}');
-        }
-        printf("}\n");
-        return 0;
-    }
-    if (f->severity == QUIRE_SEV_INFO) {
-        put_safe(stdout, v->file, strlen(v->file));
-        fputs(": ", stdout);
-        put_safe(stdout, f->message, strlen(f->message));
-        putchar('\n');
-        return 0;
-    }
-    fprintf(stderr, "%s: ", prog);
-    put_safe(stderr, v->file, strlen(v->file));
-    fprintf(stderr, ": offset %llu: ", (unsigned long long)f->offset);
-    if (f->article >= 0) {
-        fprintf(stderr, "article %lld: ", (long long)f->article);
-    }
-    fprintf(stderr, "%s: %s", f->what != NULL ? f->what : "",
-            f->severity == QUIRE_SEV_WARNING ? "warning: " : "");
-    put_safe(stderr, f->message, strlen(f->message));
-    fprintf(stderr, " [%s]\n", f->code != 0 ? quire_error_name(f->code) : "QUIRE_OK");
     return 0;
 }
 

@@ -133,24 +133,26 @@ sev_name(int s)
     return s == QUIRE_SEV_ERROR ? "error" : s == QUIRE_SEV_WARNING ? "warning" : "info";
 }
 
-
-
-static int
-on_finding(void *ctx, const quire_finding *f)
+/* see cli.h */
+void
+print_finding(const char *file, const quire_finding *f, int json, int fields)
 {
-    vctx *v = (vctx *)ctx;
-    if (quiet) {
-        return 0;
-    }
-    if (v->json) {
-        printf("{\"type\":\"finding\",\"severity\":\"%s\",\"code\":\"%s\",\"value\":%d,"
-               "\"offset\":%llu,",
+    if (json) {
+        printf("{\"type\":\"finding\",");
+        if (fields & FINDING_FILE) {
+            printf("\"file\":");
+            json_cstr(stdout, file);
+            putchar(',');
+        }
+        printf("\"severity\":\"%s\",\"code\":\"%s\",\"value\":%d,\"offset\":%llu,",
                sev_name(f->severity), f->code != 0 ? quire_error_name(f->code) : "QUIRE_OK",
                f->code, (unsigned long long)f->offset);
-        if (f->frame >= 0) {
-            printf("\"frame\":%lld,", (long long)f->frame);
-        } else {
-            printf("\"frame\":null,");
+        if (fields & FINDING_FRAME) {
+            if (f->frame >= 0) {
+                printf("\"frame\":%lld,", (long long)f->frame);
+            } else {
+                printf("\"frame\":null,");
+            }
         }
         if (f->article >= 0) {
             printf("\"article\":%lld,", (long long)f->article);
@@ -179,22 +181,34 @@ on_finding(void *ctx, const quire_finding *f)
             putchar('}');
         }
         printf("}\n");
-        return 0;
+        return;
     }
     if (f->severity == QUIRE_SEV_INFO) {
-        printf("%s: ", v->file);
+        put_safe(stdout, file, strlen(file));
+        fputs(": ", stdout);
         put_safe(stdout, f->message, strlen(f->message));
         putchar('\n');
-        return 0;
+        return;
     }
-    fprintf(stderr, "%s: %s: offset %llu: ", prog, v->file, (unsigned long long)f->offset);
+    fprintf(stderr, "%s: ", prog);
+    put_safe(stderr, file, strlen(file));
+    fprintf(stderr, ": offset %llu: ", (unsigned long long)f->offset);
     if (f->article >= 0) {
         fprintf(stderr, "article %lld: ", (long long)f->article);
     }
-    fprintf(stderr, "%s: %s%s", f->what != NULL ? f->what : "",
-            f->severity == QUIRE_SEV_WARNING ? "warning: " : "", "");
+    fprintf(stderr, "%s: %s", f->what != NULL ? f->what : "",
+            f->severity == QUIRE_SEV_WARNING ? "warning: " : "");
     put_safe(stderr, f->message, strlen(f->message));
     fprintf(stderr, " [%s]\n", f->code != 0 ? quire_error_name(f->code) : "QUIRE_OK");
+}
+
+static int
+on_finding(void *ctx, const quire_finding *f)
+{
+    const vctx *v = (const vctx *)ctx;
+    if (!quiet) {
+        print_finding(v->file, f, v->json, FINDING_FRAME);
+    }
     return 0;
 }
 
