@@ -113,11 +113,11 @@ $(B)/asan-clang/unit/%: tests/unit/%.c $(B)/asan-clang/libquire.a $(wildcard tes
 
 REPLAY_CLANG := $(FUZZ_NAMES:%=$(B)/asan-clang/replay/%)
 REPLAY_GCC   := $(FUZZ_NAMES:%=$(B)/asan-gcc/replay/%)
-$(B)/asan-clang/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(B)/asan-clang/libquire.a
+$(B)/asan-clang/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(wildcard fuzz/*.h) $(B)/asan-clang/libquire.a
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARN) $(SAN_OPT) $(SAN) $(INC) -Isrc $(DEPS_CFLAGS) fuzz/fuzz_$*.c fuzz/replay.c \
 	    $(B)/asan-clang/libquire.a $(DEPS_LIBS) -o $@
-$(B)/asan-gcc/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(B)/asan-gcc/libquire.a
+$(B)/asan-gcc/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(wildcard fuzz/*.h) $(B)/asan-gcc/libquire.a
 	@mkdir -p $(dir $@)
 	$(GCC) $(WARN) $(SAN_OPT) $(SAN) $(INC) -Isrc $(DEPS_CFLAGS) fuzz/fuzz_$*.c fuzz/replay.c \
 	    $(B)/asan-gcc/libquire.a $(DEPS_LIBS) -o $@
@@ -171,7 +171,7 @@ FUZZ_SMOKE_SECONDS ?= $(shell s=$$((280 / (2 * $(words x $(FUZZ_NAMES))))); \
                         [ $$s -gt 10 ] && s=10; [ $$s -lt 3 ] && s=3; echo $$s)
 FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-HDRS := include/quire.h $(wildcard format/*.h) $(wildcard src/*.h)
+HDRS := include/quire.h $(wildcard format/*.h) $(wildcard src/*.h) $(wildcard fuzz/*.h)
 
 # one libFuzzer build per set: $(1) folder under build/, $(2) extra flags
 define fuzz_set
@@ -269,7 +269,7 @@ COVERAGE_MIN ?=
 $(COV)/obj/%.o: %.c $(HDRS) $(wildcard src/cli/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(WARN) $(COV_FLAGS) $(INC) -Isrc/cli $(DEPS_CFLAGS) -c $< -o $@
-$(COV)/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(COV_CORE)
+$(COV)/replay/%: fuzz/fuzz_%.c fuzz/replay.c $(wildcard fuzz/*.h) $(COV_CORE)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(COV_FLAGS) $(INC) -Isrc $(DEPS_CFLAGS) fuzz/fuzz_$*.c fuzz/replay.c $(COV_CORE) \
 	    $(DEPS_LIBS) -o $@

@@ -14,6 +14,8 @@
 
 #include "internal.h"
 
+#include "fuzz_util.h"
+
 #if defined(__has_feature)
 #if __has_feature(memory_sanitizer)
 #include <sanitizer/msan_interface.h>
@@ -170,32 +172,9 @@ take_apart(const uint8_t *data, size_t size, recs *R)
     return 0;
 }
 
-typedef struct mem {
-    uint8_t *p;
-    size_t len, cap;
-} mem;
-
-static int
-mem_write(void *ctx, const void *buf, size_t len)
-{
-    mem *m = (mem *)ctx;
-    if (m->len + len > m->cap) {
-        size_t cap = (m->len + len) * 2;
-        uint8_t *q = (uint8_t *)realloc(m->p, cap);
-        if (q == NULL) {
-            return -1;
-        }
-        m->p = q;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->len, buf, len);
-    m->len += len;
-    return 0;
-}
-
 static int
 rebuild(const recs *R, size_t skip, size_t dup, const uint8_t *mut, size_t mut_len, size_t mut_i,
-        unsigned seed, mem *out)
+        unsigned seed, fz_out *out)
 {
     quire_writer *w = NULL;
     size_t i;
@@ -204,7 +183,7 @@ rebuild(const recs *R, size_t skip, size_t dup, const uint8_t *mut, size_t mut_l
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, (seed >> 8) % 2 ? 6 : 0) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, 1024 + (seed >> 9) % 4096) != 0 ||
         quire_writer_add_signer(w, test_seckey(), QUIRE_ROLE_ARCHIVIST, NULL) != 0 ||
-        quire_writer_open(w, mem_write, out, NULL) != 0) {
+        quire_writer_open(w, fz_out_write, out, NULL) != 0) {
         quire_writer_free(w);
         return -1;
     }
@@ -232,7 +211,7 @@ size_t
 LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
 {
     recs R;
-    mem out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     uint8_t *mut = NULL;
     size_t mut_len = 0, k, skip = SIZE_MAX, dup = SIZE_MAX, mut_i = SIZE_MAX, result = 0;
     memset(&R, 0, sizeof R);

@@ -11,6 +11,8 @@
 
 #include "quire.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 typedef struct producer {
@@ -39,29 +41,6 @@ take_bytes(producer *s, size_t want, const uint8_t **out)
     s->p += n;
     s->n -= n;
     return n;
-}
-
-typedef struct mem {
-    uint8_t *p;
-    size_t len, cap;
-} mem;
-
-static int
-mem_write(void *ctx, const void *buf, size_t len)
-{
-    mem *m = (mem *)ctx;
-    if (m->len + len > m->cap) {
-        size_t cap = (m->len + len) * 2;
-        uint8_t *q = (uint8_t *)realloc(m->p, cap);
-        if (q == NULL) {
-            return -1;
-        }
-        m->p = q;
-        m->cap = cap;
-    }
-    memcpy(m->p + m->len, buf, len);
-    m->len += len;
-    return 0;
 }
 
 /* Large buffers (zlib state, blocks, the index) are kept for the next run
@@ -173,21 +152,21 @@ fill(quire_article *a, producer *s, int i)
     }
 }
 
-static mem
+static fz_out
 build(producer s0, int n_articles, int level, size_t block, int dict, quire_seckey *sk)
 {
     static const char d[] = "the council voted on the budget";
     quire_writer *w = NULL;
     quire_article *a = NULL;
     producer s = s0;
-    mem m = {NULL, 0, 0};
+    fz_out m = {NULL, 0, 0};
     int i;
     if (quire_writer_new(&w, &pool_al) != 0 || quire_article_new(&a, &pool_al) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, level) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0 ||
         (dict && quire_writer_set_dictionary(w, d, sizeof d - 1) != 0) ||
         (sk != NULL && quire_writer_add_signer(w, sk, QUIRE_ROLE_ARCHIVIST, NULL) != 0) ||
-        quire_writer_open(w, mem_write, &m, NULL) != 0) {
+        quire_writer_open(w, fz_out_write, &m, NULL) != 0) {
         abort();
     }
     for (i = 0; i < n_articles; i++) {
@@ -214,7 +193,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quire_verifier *v = NULL;
     quire_keyring *kr = NULL;
     quire_pubkey pk;
-    mem m1, m2;
+    fz_out m1, m2;
     int n_articles, level, dict, i;
     size_t block;
     uint32_t flip;

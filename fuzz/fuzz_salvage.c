@@ -25,39 +25,9 @@
 
 #include "quire.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
-
-static int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap != 0 ? o->cap : 65536;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            if (cap > ((size_t)1 << 30)) {
-                return -1;
-            }
-            cap *= 2;
-        }
-        np = (uint8_t *)realloc(o->p, cap);
-        if (np == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
 
 typedef struct ictx {
     size_t size;
@@ -112,7 +82,7 @@ on_finding(void *ctx, const quire_finding *f)
  * tail (3.6) nothing else is there: nothing lost, the count known, the
  * same Merkle root. */
 static void
-differential(const uint8_t *data, size_t size, const obuf *o, const quire_salvage_report *rep,
+differential(const uint8_t *data, size_t size, const fz_out *o, const quire_salvage_report *rep,
              const quire_verify_summary *in_sum, const quire_verify_summary *out_sum)
 {
     quire_reader *ri = NULL, *ro = NULL;
@@ -154,7 +124,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quire_salvage_report rep;
     quire_verify_summary in_sum, out_sum;
     quire_diag d;
-    obuf o;
+    fz_out o;
     ictx c;
     int e, in_valid;
     if (size > (1u << 20)) {
@@ -165,7 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.size = size;
     if (quire_verifier_new(&v, NULL) != 0 || quire_writer_new(&w, NULL) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, 1) != 0 ||
-        quire_writer_open(w, obuf_write, &o, NULL) != 0) {
+        quire_writer_open(w, fz_out_write, &o, NULL) != 0) {
         abort();
     }
     memset(&d, 0, sizeof d);

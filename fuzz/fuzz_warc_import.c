@@ -10,35 +10,9 @@
 #include "internal.h"
 #include "quire.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
-
-static int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap ? o->cap : 4096;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            cap *= 2;
-        }
-        if ((np = (uint8_t *)realloc(o->p, cap)) == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
 
 static int
 on_event(void *ctx, const quire_warc_event *ev)
@@ -52,7 +26,7 @@ on_event(void *ctx, const quire_warc_event *ev)
 }
 
 static uint64_t
-import(const uint8_t *data, size_t size, obuf *o)
+import(const uint8_t *data, size_t size, fz_out *o)
 {
     quire_writer *w;
     quire_warc_summary sum;
@@ -60,7 +34,7 @@ import(const uint8_t *data, size_t size, obuf *o)
     int e;
     memset(o, 0, sizeof *o);
     memset(&d, 0, sizeof d);
-    if (quire_writer_new(&w, NULL) != 0 || quire_writer_open(w, obuf_write, o, NULL) != 0) {
+    if (quire_writer_new(&w, NULL) != 0 || quire_writer_open(w, fz_out_write, o, NULL) != 0) {
         abort();
     }
     e = quire__warc_import_memory(w, "fuzz.warc", data, size, on_event, NULL, &sum, &d);
@@ -80,7 +54,7 @@ import(const uint8_t *data, size_t size, obuf *o)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    obuf a, x;
+    fz_out a, x;
     quire_reader *r;
     quire_verifier *v;
     uint64_t n, n2;
@@ -97,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* export, and import the export: the same articles */
     memset(&x, 0, sizeof x);
     if (quire_reader_new(&r, NULL) != 0 || quire_reader_open_memory(r, a.p, a.len, NULL) != 0 ||
-        quire_warc_export(r, obuf_write, &x, NULL, NULL) != 0) {
+        quire_warc_export(r, fz_out_write, &x, NULL, NULL) != 0) {
         abort();
     }
     quire_reader_free(r);
