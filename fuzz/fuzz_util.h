@@ -1,6 +1,7 @@
-/* fuzz_util.h - what several harnesses share. Header-only and static: each
- * harness is built from its one .c file (make, fuzz/build.sh for OSS-Fuzz),
- * and this file sits beside them. */
+/* fuzz_util.h - what several harnesses share (and the unit tests and the
+ * seed generator: tests/unit/helpers.h, fuzz/make_seeds.c). Header-only and
+ * static: each harness is built from its one .c file (make, fuzz/build.sh
+ * for OSS-Fuzz), and this file sits beside them. */
 #ifndef QUIRE_FUZZ_UTIL_H
 #define QUIRE_FUZZ_UTIL_H
 
@@ -16,7 +17,7 @@ typedef struct fz_out {
     size_t len, cap;
 } fz_out;
 
-static int
+static inline int
 fz_out_write(void *ctx, const void *buf, size_t len)
 {
     fz_out *o = (fz_out *)ctx;

@@ -9,26 +9,7 @@
 
 #include "internal.h"
 
-typedef struct mem {
-    uint8_t *p;
-    size_t len, cap;
-} mem;
-
-static int
-mem_write(void *ctx, const void *buf, size_t len)
-{
-    mem *m = (mem *)ctx;
-    if (m->len + len > m->cap) {
-        m->cap = (m->len + len) * 2;
-        m->p = (uint8_t *)realloc(m->p, m->cap);
-        if (m->p == NULL) {
-            return -1;
-        }
-    }
-    memcpy(m->p + m->len, buf, len);
-    m->len += len;
-    return 0;
-}
+#include "fuzz_util.h"
 
 static void
 put(const char *dir, const char *name, const void *p, size_t n)
@@ -101,13 +82,13 @@ load_test_key(void)
     return sk;
 }
 
-static mem
+static fz_out
 archive(int n, int level, int dict, size_t block, int sign)
 {
     static const char d[] = "the council voted on the budget and members said";
     quire_writer *w;
     quire_article *a;
-    mem m = {NULL, 0, 0};
+    fz_out m = {NULL, 0, 0};
     int i;
     check(quire_writer_new(&w, NULL), "writer");
     check(quire_article_new(&a, NULL), "article");
@@ -126,7 +107,7 @@ archive(int n, int level, int dict, size_t block, int sign)
               "signer");
         check(quire_writer_set_checkpoint(w, 1700000000, "seed", 4), "checkpoint");
     }
-    check(quire_writer_open(w, mem_write, &m, NULL), "open");
+    check(quire_writer_open(w, fz_out_write, &m, NULL), "open");
     for (i = 0; i < n; i++) {
         quire_article_clear(a);
         fill(a, i);
@@ -151,7 +132,7 @@ main(int argc, char **argv)
                {8, 9, 0, 4096, 1}, {4, 6, 1, 1024, 2}, {0, 6, 0, 1024, 1}};
     size_t k;
     for (k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
-        mem m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block, cfg[k].sign);
+        fz_out m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block, cfg[k].sign);
         snprintf(name, sizeof name, "archive-%zu.quire", k);
         snprintf(dir, sizeof dir, "%s/open", out);
         put(dir, name, m.p, m.len);

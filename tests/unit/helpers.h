@@ -64,34 +64,8 @@ fail_free(void *opaque, void *p)
     }
 }
 
-/* a growable output buffer for quire_write_fn (plain malloc: not counted) */
-typedef struct obuf {
-    uint8_t *p;
-    size_t len, cap;
-} obuf;
-
-static inline int
-obuf_write(void *ctx, const void *buf, size_t len)
-{
-    obuf *o = (obuf *)ctx;
-    if (len > o->cap - o->len) {
-        size_t cap = o->cap != 0 ? o->cap : 4096;
-        uint8_t *np;
-        while (cap - o->len < len) {
-            cap *= 2;
-        }
-        np = (uint8_t *)realloc(o->p, cap);
-        if (np == NULL) {
-            return -1;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    if (len != 0) {
-        memcpy(o->p + o->len, buf, len);
-    }
-    o->len += len;
-    return 0;
-}
+/* a growable output buffer for quire_write_fn (plain malloc: not counted):
+ * fz_out and fz_out_write */
+#include "../../fuzz/fuzz_util.h"
 
 #endif

@@ -57,7 +57,7 @@ put_ix_head(quire__buf *b, uint64_t n_articles, uint64_t n_blocks)
 
 
 static void
-obuf_free(obuf *o)
+obuf_free(fz_out *o)
 {
     free(o->p);
     o->p = NULL;
@@ -342,7 +342,7 @@ typedef struct wopts {
 } wopts;
 
 static void
-write_set(quire_article **v, int n, const wopts *o, obuf *out)
+write_set(quire_article **v, int n, const wopts *o, fz_out *out)
 {
     quire_writer *w = NULL;
     quire_diag d;
@@ -355,7 +355,7 @@ write_set(quire_article **v, int n, const wopts *o, obuf *out)
     if (o->dict != NULL) {
         assert_int_equal(quire_writer_set_dictionary(w, o->dict, o->dict_len), 0);
     }
-    assert_int_equal(quire_writer_open(w, obuf_write, out, &d), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, out, &d), 0);
     for (i = 0; i < n; i++) {
         uint64_t num = 999;
         int rc = quire_writer_add(w, v[i], &num, &d);
@@ -454,7 +454,7 @@ test_roundtrip(void **state)
 {
     quire_article **v = make_set(fill_article, NBIG);
     wopts o = {6, 2048, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_article *a = NULL;
     quire_diag d;
@@ -551,7 +551,7 @@ test_find_url_digest(void **state)
 {
     quire_article **v = make_set(fill_article, NBIG);
     wopts o = {6, 2048, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_diag d;
     uint64_t n;
@@ -610,7 +610,7 @@ test_dates(void **state)
 {
     quire_article **v = make_set(fill_article, NBIG);
     wopts o = {6, 2048, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_diag d;
     int64_t secs_of[NBIG];
@@ -701,7 +701,7 @@ static void
 test_determinism(void **state)
 {
     quire_article **v = make_set(fill_article, NBIG);
-    obuf a1 = {NULL, 0, 0}, a2 = {NULL, 0, 0}, z0 = {NULL, 0, 0}, z9 = {NULL, 0, 0};
+    fz_out a1 = {NULL, 0, 0}, a2 = {NULL, 0, 0}, z0 = {NULL, 0, 0}, z9 = {NULL, 0, 0};
     static const int levels[] = {0, 1, 6, 9};
     size_t k;
     (void)state;
@@ -768,7 +768,7 @@ static void
 test_empty_archive(void **state)
 {
     wopts o = {6, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_article *a = NULL;
     quire_diag d;
@@ -899,7 +899,7 @@ static void
 damage_one(const wopts *o)
 {
     quire_article **v = make_set(fill_small, NSMALL);
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     size_t len, i;
     int bit, got;
     uint64_t nb;
@@ -1001,7 +1001,7 @@ test_digest_mismatch(void **state)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {0, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_article *a = NULL;
     quire_diag d;
@@ -1044,7 +1044,7 @@ test_regress_get_failure_keeps_old_article(void **state)
 {
     quire_article **v;
     wopts o = {0, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_article *a = NULL;
     quire_diag d;
@@ -1144,7 +1144,7 @@ test_limit_block_4g(void **state)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {0, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     (void)state;
     write_set(v, NSMALL, &o, &out);
     assert_true(out.len >= 1000 && out.len <= 2048);
@@ -1162,7 +1162,7 @@ test_limit_block_ratio(void **state)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {6, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     (void)state;
     write_set(v, NSMALL, &o, &out);
     assert_true(out.len <= 2048);
@@ -1180,7 +1180,7 @@ test_limit_index_articles(void **state)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {0, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     uint64_t ix;
     size_t tr;
     int k;
@@ -1236,7 +1236,7 @@ test_limit_index_articles(void **state)
 /* A hand-made file: header, one BLOK frame whose payload is only a block
  * header (zlib, no data), a stored index that agrees with it, a trailer. */
 static void
-build_empty_zlib_block(obuf *out, uint32_t raw)
+build_empty_zlib_block(fz_out *out, uint32_t raw)
 {
     quire__allocator al;
     quire__buf b, ix;
@@ -1284,7 +1284,7 @@ build_empty_zlib_block(obuf *out, uint32_t raw)
     quire__frame_end(&b, head);
     assert_int_equal(b.err, 0);
     out->len = 0;
-    assert_int_equal(obuf_write(out, b.p, b.len), 0);
+    assert_int_equal(fz_out_write(out, b.p, b.len), 0);
     quire__buf_free(&b);
 }
 
@@ -1296,7 +1296,7 @@ build_empty_zlib_block(obuf *out, uint32_t raw)
 static void
 test_regress_empty_zlib_block(void **state)
 {
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     (void)state;
     build_empty_zlib_block(&out, (uint32_t)(60 * MIB));
     assert_true(out.len < 300);
@@ -1384,7 +1384,7 @@ sequence(const quire_alloc *al, int use_dict, quire_article **orig, seqres *res)
     quire_article *got = NULL;
     quire_writer *w = NULL;
     quire_reader *r = NULL, *s = NULL;
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     int e = 0, i;
     uint64_t n;
     memset(res, 0, sizeof *res);
@@ -1397,7 +1397,7 @@ sequence(const quire_alloc *al, int use_dict, quire_article **orig, seqres *res)
     if (use_dict) {
         STEP("set_dictionary", quire_writer_set_dictionary(w, dict_text, sizeof dict_text - 1));
     }
-    STEPD("writer_open", quire_writer_open(w, obuf_write, &out, &res->d));
+    STEPD("writer_open", quire_writer_open(w, fz_out_write, &out, &res->d));
     for (i = 0; i < NSMALL; i++) {
         STEPD("writer_add", quire_writer_add(w, src[i], NULL, &res->d));
     }
@@ -1511,7 +1511,7 @@ scan_retry(int fail_block)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {6, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     cnt rc_, ac_;
     quire_alloc ral = make_cnt(&rc_), aal = make_cnt(&ac_);
     quire_reader *r = NULL;
@@ -1808,7 +1808,7 @@ test_reader_limits_applied(void **state)
 {
     quire_article **v = make_set(fill_small, NSMALL);
     wopts o = {6, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_reader *r = NULL;
     quire_article *a = NULL;
     quire_diag d;
@@ -1850,7 +1850,7 @@ test_writer_misuse(void **state)
     quire_writer *w = NULL;
     quire_article *a = NULL;
     quire_diag d;
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     char big[40000];
     int calls = 0;
     (void)state;
@@ -1883,8 +1883,8 @@ test_writer_misuse(void **state)
     assert_int_equal(quire_writer_add(w, a, NULL, &d), QUIRE_E_BADSTATE);
     assert_int_equal(quire_writer_finish(w, &d), QUIRE_E_BADSTATE);
     assert_int_equal(quire_writer_open(w, NULL, &out, &d), QUIRE_E_ARG);
-    assert_int_equal(quire_writer_open(w, obuf_write, &out, &d), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &out, &d), QUIRE_E_BADSTATE);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &out, &d), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &out, &d), QUIRE_E_BADSTATE);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, 1), QUIRE_E_BADSTATE);
     assert_int_equal(quire_writer_set_limit(w, QUIRE_LIMIT_BLOCK, 100), QUIRE_E_BADSTATE);
     assert_int_equal(quire_writer_set_dictionary(w, big, 5), QUIRE_E_BADSTATE);
@@ -1898,7 +1898,7 @@ test_writer_misuse(void **state)
     /* a refused article (over the record limit) leaves the writer usable */
     assert_int_equal(quire_writer_new(&w, NULL), 0);
     assert_int_equal(quire_writer_set_limit(w, QUIRE_LIMIT_RECORD, 100), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &out, &d), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &out, &d), 0);
     memset(&d, 0, sizeof d);
     assert_int_equal(quire_writer_add(w, a, NULL, &d), QUIRE_E_LIMIT);
     assert_int_equal(d.code, QUIRE_E_LIMIT);
@@ -2600,7 +2600,7 @@ test_adapters_archive(void **state)
 {
     quire_article *v[2] = {NULL, NULL};
     wopts o = {6, 1024, NULL, 0};
-    obuf out = {NULL, 0, 0};
+    fz_out out = {NULL, 0, 0};
     quire_diag d;
     (void)state;
     assert_int_equal(quire_article_new(&v[0], NULL), 0);

@@ -51,7 +51,7 @@ make_article(quire_article *a, int i)
 }
 
 static void
-write_archive(obuf *o, int n, int dedup, size_t block)
+write_archive(fz_out *o, int n, int dedup, size_t block)
 {
     quire_writer *w;
     quire_article *a;
@@ -62,7 +62,7 @@ write_archive(obuf *o, int n, int dedup, size_t block)
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, 0), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_DEDUP, dedup), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, o, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, o, NULL), 0);
     for (i = 0; i < n; i++) {
         make_article(a, i);
         assert_int_equal(quire_writer_add(w, a, NULL, NULL), 0);
@@ -82,7 +82,7 @@ count_errors(void *ctx, const quire_finding *f)
 }
 
 static int
-verify_errors(const obuf *o)
+verify_errors(const fz_out *o)
 {
     quire_verifier *v;
     quire_verify_summary sum;
@@ -127,7 +127,7 @@ setup_texts(void)
 static void
 test_dedup_roundtrip(void **state)
 {
-    obuf on, off;
+    fz_out on, off;
     quire_reader *rn, *rf, *rs;
     quire_article *an, *af, *as;
     const int N = 40;
@@ -198,7 +198,7 @@ test_dedup_roundtrip(void **state)
 static void
 test_dedup_same_article(void **state)
 {
-    obuf o;
+    fz_out o;
     quire_writer *w;
     quire_reader *r;
     quire_article *a;
@@ -208,7 +208,7 @@ test_dedup_same_article(void **state)
     memset(&o, 0, sizeof o);
     assert_int_equal(quire_writer_new(&w, NULL), 0);
     assert_int_equal(quire_article_new(&a, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
     assert_int_equal(quire_article_add_part(a, "one", 3, "", 0, big, strlen(big)), 0);
     assert_int_equal(quire_article_add_part(a, "two", 3, "", 0, big, strlen(big)), 0);
     assert_int_equal(quire_writer_add(w, a, NULL, NULL), 0);
@@ -287,7 +287,7 @@ test_dedup_append(void **state)
     quire_reader *r;
     quire_article *a;
     quire_part p;
-    obuf view;
+    fz_out view;
     (void)state;
     setup_texts();
     assert_true(fd >= 0);
@@ -410,7 +410,7 @@ test_dedup_bad_refs(void **state)
     (void)state;
     setup_texts();
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        obuf o;
+        fz_out o;
         quire_writer *w;
         quire__buf b;
         const char *what = NULL;
@@ -420,7 +420,7 @@ test_dedup_bad_refs(void **state)
         quire__allocator_from(&al, NULL);
         quire__buf_init(&b, &al, 1 << 20);
         assert_int_equal(quire_writer_new(&w, NULL), 0);
-        assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+        assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
         put_rec(&b, 0, 1, inl, NULL, NULL);
         assert_int_equal(quire__writer_add_raw(w, b.p, b.len, NULL), 0);
         quire__buf_reset(&b);
@@ -436,7 +436,7 @@ test_dedup_bad_refs(void **state)
     }
     /* a reference to a reference: article 2 -> article 1 (a reference) */
     {
-        obuf o;
+        fz_out o;
         quire_writer *w;
         quire__buf b;
         quire__allocator al;
@@ -447,7 +447,7 @@ test_dedup_bad_refs(void **state)
         quire__allocator_from(&al, NULL);
         quire__buf_init(&b, &al, 1 << 20);
         assert_int_equal(quire_writer_new(&w, NULL), 0);
-        assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+        assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
         put_rec(&b, 0, 1, inl, NULL, NULL);
         assert_int_equal(quire__writer_add_raw(w, b.p, b.len, NULL), 0);
         quire__buf_reset(&b);
@@ -479,7 +479,7 @@ count_lost(void *ctx, const quire_salvage_item *it)
 static void
 test_dedup_salvage(void **state)
 {
-    obuf o, out;
+    fz_out o, out;
     quire_writer *w;
     quire_reader *r;
     quire_salvage_report rep;
@@ -491,7 +491,7 @@ test_dedup_salvage(void **state)
     /* intact: everything comes back */
     memset(&out, 0, sizeof out);
     assert_int_equal(quire_writer_new(&w, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &out, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &out, NULL), 0);
     assert_int_equal(quire_salvage(o.p, o.len, "x", w, count_lost, &lost, &rep, NULL),
                      0);
     assert_int_equal(quire_writer_finish(w, NULL), 0);
@@ -508,7 +508,7 @@ test_dedup_salvage(void **state)
     memset(&out, 0, sizeof out);
     lost = 0;
     assert_int_equal(quire_writer_new(&w, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &out, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &out, NULL), 0);
     assert_int_equal(quire_salvage(o.p, o.len, "x", w, count_lost, &lost, &rep, NULL),
                      0);
     assert_int_equal(quire_writer_finish(w, NULL), 0);

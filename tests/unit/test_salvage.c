@@ -28,16 +28,16 @@
 
 
 static void
-obuf_free(obuf *o)
+obuf_free(fz_out *o)
 {
     free(o->p);
     memset(o, 0, sizeof *o);
 }
 
 static void
-obuf_put(obuf *o, const void *p, size_t n)
+obuf_put(fz_out *o, const void *p, size_t n)
 {
-    assert_int_equal(obuf_write(o, p, n), 0);
+    assert_int_equal(fz_out_write(o, p, n), 0);
 }
 
 /* An exact-size heap copy, so that ASan reports any read past the end. */
@@ -69,7 +69,7 @@ rnd(uint64_t *s)
 #define MAXA 400
 
 typedef struct arch {
-    obuf f;               /* the archive */
+    fz_out f;               /* the archive */
     uint64_t n;           /* articles */
     uint8_t dg[MAXA][32]; /* their record digests */
     uint8_t root[32];
@@ -132,9 +132,9 @@ layout(arch *A)
 
 /* The frame layout of another buffer, into A (its digests stay). */
 static void
-arch_layout_of(const obuf *f, arch *A)
+arch_layout_of(const fz_out *f, arch *A)
 {
-    obuf keep = A->f;
+    fz_out keep = A->f;
     A->f = *f;
     layout(A);
     A->f = keep;
@@ -172,7 +172,7 @@ make_archive(arch *A, uint64_t n, size_t body_len, int level, int with_dict)
         static const char dict[] = "abcdefghijklmnopqrstuvwxyz https://example.org/ Article";
         assert_int_equal(quire_writer_set_dictionary(w, dict, sizeof dict - 1), 0);
     }
-    assert_int_equal(quire_writer_open(w, obuf_write, &A->f, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &A->f, NULL), 0);
     for (i = 0; i < n; i++) {
         fill(a, i, body_len);
         assert_int_equal(quire_writer_add(w, a, NULL, NULL), 0);
@@ -200,7 +200,7 @@ make_archive(arch *A, uint64_t n, size_t body_len, int level, int with_dict)
 
 typedef struct res {
     quire_salvage_report rep;
-    obuf out;
+    fz_out out;
     int rc;
     /* items */
     uint64_t n_damage, n_recovered_items, n_notes;
@@ -281,7 +281,7 @@ salvage(const arch *A, const uint8_t *buf, size_t len, res *R)
     R->A = A;
     R->lost_digest_ok = 1;
     assert_int_equal(quire_writer_new(&w, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &R->out, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &R->out, NULL), 0);
     memset(&d, 0, sizeof d);
     R->rc = quire_salvage(copy, len, "test.qr", w, on_item, R, &R->rep, &d);
     assert_int_equal(R->rc, QUIRE_OK);
@@ -397,7 +397,7 @@ static void
 test_garbage_between_frames(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A);
-    obuf g;
+    fz_out g;
     res R;
     uint8_t junk[300];
     uint64_t s = 42;
@@ -612,7 +612,7 @@ test_dictionary(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A);
     uint8_t *d;
-    obuf g;
+    fz_out g;
     res R;
     int dc, b;
     uint64_t i;
@@ -652,7 +652,7 @@ static void
 test_duplicate_block(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A);
-    obuf g;
+    fz_out g;
     res R;
     int b1, b3;
     (void)state;
@@ -679,7 +679,7 @@ test_duplicate_block(void **state)
 static void
 test_bad_publisher_signature(void **state)
 {
-    obuf f;
+    fz_out f;
     quire_writer *w = NULL;
     quire_article *a = NULL;
     uint8_t junk[104];
@@ -690,7 +690,7 @@ test_bad_publisher_signature(void **state)
     memset(junk, 0x5A, sizeof junk);
     assert_int_equal(quire_writer_new(&w, NULL), 0);
     assert_int_equal(quire_article_new(&a, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &f, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &f, NULL), 0);
     for (i = 0; i < 4; i++) {
         fill(a, i, 100);
         if (i == 2) {
@@ -717,7 +717,7 @@ static void
 test_digest_mismatch(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A), *B = (arch *)malloc(sizeof *B);
-    obuf g;
+    fz_out g;
     res R;
     int ia, ib;
     uint64_t i;
@@ -796,7 +796,7 @@ test_misuse(void **state)
     quire_writer *w = NULL;
     quire_salvage_report rep;
     quire_diag d;
-    obuf o;
+    fz_out o;
     (void)state;
     memset(&o, 0, sizeof o);
     assert_int_equal(quire_salvage("x", 1, NULL, NULL, NULL, NULL, &rep, &d), QUIRE_E_ARG);
@@ -805,7 +805,7 @@ test_misuse(void **state)
     /* not open */
     assert_int_equal(quire_salvage("x", 1, NULL, w, NULL, NULL, &rep, &d), QUIRE_E_BADSTATE);
     assert_int_equal(d.code, QUIRE_E_BADSTATE);
-    assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
     assert_int_equal(quire_salvage("x", 1, NULL, w, NULL, NULL, NULL, NULL), QUIRE_OK);
     assert_int_equal(quire_writer_finish(w, NULL), 0);
     /* finished */
@@ -823,7 +823,7 @@ test_source_name(void **state)
 {
     quire_writer *w = NULL;
     quire_salvage_report rep;
-    obuf o;
+    fz_out o;
     char name[600];
     (void)state;
     memset(&o, 0, sizeof o);
@@ -831,7 +831,7 @@ test_source_name(void **state)
     memcpy(name, "a\"b\\c\n\xff\xc3", 8);
     name[sizeof name - 1] = '\0';
     assert_int_equal(quire_writer_new(&w, NULL), 0);
-    assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
     assert_int_equal(quire_salvage("", 0, name, w, NULL, NULL, &rep, NULL), QUIRE_OK);
     assert_non_null(strstr(rep.comment, "\"salvaged_from\":\"a\\\"b\\\\c\\u000a\\ufffd\\ufffdnnn"));
     assert_true(rep.comment_len < 600);
@@ -843,7 +843,7 @@ test_source_name(void **state)
 /* ---- frames with a valid CRC-32 but invalid contents ---- */
 
 static void
-put_frame(obuf *o, const char type[4], const void *payload, size_t len)
+put_frame(fz_out *o, const char type[4], const void *payload, size_t len)
 {
     uint8_t head[12], crc[4];
     uint32_t c;
@@ -876,7 +876,7 @@ static void
 test_crafted_frames(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A);
-    obuf g;
+    fz_out g;
     res R;
     uint8_t p[512], rec[64];
     size_t n;
@@ -952,7 +952,7 @@ test_crafted_frames(void **state)
 /* ---- appended archives (spec 3.6): checkpoints, torn tails ---- */
 
 static void
-read_whole(const char *path, obuf *o)
+read_whole(const char *path, fz_out *o)
 {
     FILE *f = fopen(path, "rb");
     uint8_t buf[65536];
@@ -993,7 +993,7 @@ write_file(const char *path, uint64_t from, uint64_t to, int finish)
 }
 
 static void
-root_of(const obuf *f, uint8_t root[32])
+root_of(const fz_out *f, uint8_t root[32])
 {
     quire_verifier *v = NULL;
     quire_verify_summary sum;
@@ -1008,7 +1008,7 @@ test_appended(void **state)
 {
     arch *A = (arch *)malloc(sizeof *A);
     char path[64];
-    obuf one, two;
+    fz_out one, two;
     uint8_t root1[32], root2[32], *d;
     res R;
     int ix;
@@ -1127,7 +1127,7 @@ test_alloc_failures(void **state)
         quire_alloc al;
         quire_salvager *s = NULL;
         quire_writer *w = NULL;
-        obuf o;
+        fz_out o;
         int e;
         memset(&c, 0, sizeof c);
         memset(&o, 0, sizeof o);
@@ -1138,7 +1138,7 @@ test_alloc_failures(void **state)
         e = quire_salvager_new(&s, &al);
         if (e == 0) {
             assert_int_equal(quire_writer_new(&w, NULL), 0);
-            assert_int_equal(quire_writer_open(w, obuf_write, &o, NULL), 0);
+            assert_int_equal(quire_writer_open(w, fz_out_write, &o, NULL), 0);
             e = quire_salvager_run(s, d, A->f.len, "x", w, NULL, NULL, NULL, NULL);
             quire_writer_free(w);
             quire_salvager_free(s);
@@ -1231,7 +1231,7 @@ test_random_damage(void **state)
     (void)state;
     make_archive(A, 40, 250, 6, 1);
     for (round = 0; round < 400; round++) {
-        obuf g;
+        fz_out g;
         res R;
         int ops = 1 + (int)(rnd(&s) % 4), k;
         memset(&g, 0, sizeof g);
@@ -1254,7 +1254,7 @@ test_random_damage(void **state)
                 g.len -= n;
                 break;
             case 4: { /* insert garbage */
-                obuf h;
+                fz_out h;
                 memset(&h, 0, sizeof h);
                 obuf_put(&h, g.p, at);
                 for (i = 0; i < n; i++) {
@@ -1267,7 +1267,7 @@ test_random_damage(void **state)
                 break;
             }
             default: { /* duplicate a range */
-                obuf h;
+                fz_out h;
                 if (n > g.len - at) {
                     n = g.len - at;
                 }

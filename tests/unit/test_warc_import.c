@@ -34,7 +34,7 @@ static const char html[] =
     "</article></body></html>";
 
 static void
-put_record(obuf *o, const char *type, const char *id, const char *extra, const char *block,
+put_record(fz_out *o, const char *type, const char *id, const char *extra, const char *block,
            size_t block_len)
 {
     char head[1024];
@@ -43,16 +43,16 @@ put_record(obuf *o, const char *type, const char *id, const char *extra, const c
                      "WARC-Date: 2024-05-01T09:00:00Z\r\n%sContent-Length: %zu\r\n\r\n",
                      type, id, extra, block_len);
     assert_true(n > 0 && (size_t)n < sizeof head);
-    assert_int_equal(obuf_write(o, head, (size_t)n), 0);
-    assert_int_equal(obuf_write(o, block, block_len), 0);
-    assert_int_equal(obuf_write(o, "\r\n\r\n", 4), 0);
+    assert_int_equal(fz_out_write(o, head, (size_t)n), 0);
+    assert_int_equal(fz_out_write(o, block, block_len), 0);
+    assert_int_equal(fz_out_write(o, "\r\n\r\n", 4), 0);
 }
 
 /* mode 0 plain, 1 gzip per record, 2 gzip whole */
 static void
-make_crawl(obuf *out, int mode)
+make_crawl(fz_out *out, int mode)
 {
-    obuf recs[5], all;
+    fz_out recs[5], all;
     char resp[2048], extra[512];
     int n, i;
     memset(recs, 0, sizeof recs);
@@ -97,11 +97,11 @@ make_crawl(obuf *out, int mode)
             s.next_out = z;
             s.avail_out = (uInt)zl;
             assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-            assert_int_equal(obuf_write(out, z, zl - s.avail_out), 0);
+            assert_int_equal(fz_out_write(out, z, zl - s.avail_out), 0);
             deflateEnd(&s);
             free(z);
         } else {
-            assert_int_equal(obuf_write(mode == 2 ? &all : out, recs[i].p, recs[i].len), 0);
+            assert_int_equal(fz_out_write(mode == 2 ? &all : out, recs[i].p, recs[i].len), 0);
         }
         free(recs[i].p);
     }
@@ -117,7 +117,7 @@ make_crawl(obuf *out, int mode)
         s.next_out = z;
         s.avail_out = (uInt)zl;
         assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-        assert_int_equal(obuf_write(out, z, zl - s.avail_out), 0);
+        assert_int_equal(fz_out_write(out, z, zl - s.avail_out), 0);
         deflateEnd(&s);
         free(z);
         free(all.p);
@@ -125,7 +125,7 @@ make_crawl(obuf *out, int mode)
 }
 
 static int
-import_into(const obuf *in, obuf *out, const quire_alloc *al, quire_warc_summary *sum)
+import_into(const fz_out *in, fz_out *out, const quire_alloc *al, quire_warc_summary *sum)
 {
     quire_writer *w = NULL;
     int e;
@@ -133,7 +133,7 @@ import_into(const obuf *in, obuf *out, const quire_alloc *al, quire_warc_summary
     if ((e = quire_writer_new(&w, al)) != 0) {
         return e;
     }
-    if ((e = quire_writer_open(w, obuf_write, out, NULL)) == 0 &&
+    if ((e = quire_writer_open(w, fz_out_write, out, NULL)) == 0 &&
         (e = quire__warc_import_memory(w, "t.warc", in->p, in->len, NULL, NULL, sum, NULL)) ==
             0) {
         e = quire_writer_finish(w, NULL);
@@ -146,11 +146,11 @@ static void
 test_crawl_articles(void **state)
 {
     int mode;
-    obuf first;
+    fz_out first;
     (void)state;
     memset(&first, 0, sizeof first);
     for (mode = 0; mode < 3; mode++) {
-        obuf in, a, b;
+        fz_out in, a, b;
         quire_warc_summary sum;
         make_crawl(&in, mode);
         assert_int_equal(import_into(&in, &a, NULL, &sum), 0);
@@ -208,7 +208,7 @@ test_crawl_articles(void **state)
 static void
 test_export_reimport(void **state)
 {
-    obuf in, a, x, b;
+    fz_out in, a, x, b;
     quire_reader *r;
     quire_warc_summary sum, sum2;
     (void)state;
@@ -217,7 +217,7 @@ test_export_reimport(void **state)
     memset(&x, 0, sizeof x);
     assert_int_equal(quire_reader_new(&r, NULL), 0);
     assert_int_equal(quire_reader_open_memory(r, a.p, a.len, NULL), 0);
-    assert_int_equal(quire_warc_export(r, obuf_write, &x, &sum2, NULL), 0);
+    assert_int_equal(quire_warc_export(r, fz_out_write, &x, &sum2, NULL), 0);
     quire_reader_free(r);
     assert_int_equal(sum2.records, 5); /* warcinfo, request, response, metadata, revisit */
     assert_int_equal(import_into(&x, &b, NULL, &sum2), 0);
@@ -236,7 +236,7 @@ test_export_reimport(void **state)
 static void
 test_import_nomem(void **state)
 {
-    obuf in, out;
+    fz_out in, out;
     long k;
     int done = 0;
     (void)state;
@@ -258,7 +258,7 @@ test_import_nomem(void **state)
 static void
 test_export_nomem(void **state)
 {
-    obuf in, a;
+    fz_out in, a;
     long k;
     int done = 0;
     quire_warc_summary sum;
@@ -269,7 +269,7 @@ test_export_nomem(void **state)
         counter c = {0, k, 0};
         quire_alloc al = {fail_alloc, fail_free, &c};
         quire_reader *r = NULL;
-        obuf x;
+        fz_out x;
         int e;
         memset(&x, 0, sizeof x);
         e = quire_reader_new(&r, &al);
@@ -277,7 +277,7 @@ test_export_nomem(void **state)
             e = quire_reader_open_memory(r, a.p, a.len, NULL);
         }
         if (e == 0) {
-            e = quire_warc_export(r, obuf_write, &x, NULL, NULL);
+            e = quire_warc_export(r, fz_out_write, &x, NULL, NULL);
         }
         quire_reader_free(r);
         assert_true(e == QUIRE_OK || e == QUIRE_E_NOMEM);
