@@ -538,16 +538,18 @@ inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, in
     return 0;
 }
 
-/* Inflates the whole block of the BLOK frame at off into r->ref, for the
- * records that parts refer to [5.6]. */
+/* Inflates the first need bytes (all of them for SIZE_MAX) of the block of
+ * the BLOK frame at off into r->ref, for the records that parts refer to
+ * [5.6]. A prefix is enough for the indexed reader: the bytes it lends are
+ * checked through the digest of the record they expand into. */
 static int
-load_ref_block(quire_reader *r, uint64_t off, int64_t article, quire_diag *d)
+load_ref_block(quire_reader *r, uint64_t off, size_t need, int64_t article, quire_diag *d)
 {
     quire__frame f;
     quire__block_head h;
     quire__cur c;
     int e;
-    if (r->ref_ok && r->ref_frame == off) {
+    if (r->ref_ok && r->ref_frame == off && r->ref_len >= need) {
         return 0;
     }
     r->ref_ok = 0;
@@ -561,10 +563,13 @@ load_ref_block(quire_reader *r, uint64_t off, int64_t article, quire_diag *d)
     if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
         return quire__fail_cur(d, &c, article);
     }
-    if ((e = inflate_to(r, &h, off, article, h.raw_size, &r->ref, &r->ref_cap, d)) != 0) {
+    if (need > h.raw_size || h.codec == QUIRE__CODEC_STORED) {
+        need = h.raw_size;
+    }
+    if ((e = inflate_to(r, &h, off, article, need, &r->ref, &r->ref_cap, d)) != 0) {
         return e;
     }
-    r->ref_len = h.raw_size;
+    r->ref_len = need;
     r->ref_first = h.first_article;
     r->ref_frame = off;
     r->ref_ok = 1;
@@ -582,7 +587,14 @@ fetch_indexed(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_dia
     int e;
     quire__index_article(&r->ix, t, &dg, &bno, &off, &rl);
     quire__index_block(&r->ix, bno, &ib);
-    if ((e = load_ref_block(r, ib.frame_offset, (int64_t)t, d)) != 0) {
+    if (r->blk_no == (int64_t)bno && (uint64_t)off + rl <= r->blk_have) {
+        /* a part shared within the block at hand (the record being expanded
+         * is read from blk too, and nothing writes to blk meanwhile) */
+        *rec = r->blk + off;
+        *len = rl;
+        return 0;
+    }
+    if ((e = load_ref_block(r, ib.frame_offset, (size_t)off + rl, (int64_t)t, d)) != 0) {
         return e;
     }
     if ((uint64_t)off + rl > r->ref_len) {
@@ -628,7 +640,7 @@ fetch_scanned(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_dia
         return QUIRE__FAIL(d, QUIRE_E_RECORD, r->scan_block_at, (int64_t)t,
                            "part reference (article not found)");
     }
-    if ((e = load_ref_block(r, r->sblk[lo][0], (int64_t)t, d)) != 0) {
+    if ((e = load_ref_block(r, r->sblk[lo][0], SIZE_MAX, (int64_t)t, d)) != 0) {
         return e;
     }
     e = quire__block_record(&r->lim, r->ref, r->ref_len, r->ref_first, t, rec, len);
