@@ -95,6 +95,11 @@ void quire__frame_end(quire__buf *b, size_t head_pos);
  * flags, the limit and that the payload is present. CRC mismatch is an
  * error (QUIRE_E_CRC) unless the library is a fuzzing build. */
 int quire__frame_decode(quire__cur *c, const quire__limits *l, quire__frame *f);
+/* The same; with check_crc 0 the CRC-32 is read but not computed (crc_ok is
+ * set, as the caller vouches for it): for a caller that checks the frame's
+ * CRC when it reads the frame again (verify's block checks, in parallel). */
+int quire__frame_decode_ex(quire__cur *c, const quire__limits *l, quire__frame *f,
+                           int check_crc);
 /* Writes the four letters of a type (for messages) into out[5]. */
 void quire__frame_type_name(uint32_t type, char out[5]);
 

@@ -224,6 +224,7 @@ walk_frames(run *R, quire_reader *r)
         quire__frame f;
         uint64_t flen;
         uint32_t type, len;
+        int crc_later;
         quire__cur_init(&c, r->buf + off, r->len - off, off);
         if (r->len - off < QUIRE__FRAME_OVERHEAD) {
             emit(R, QUIRE_E_TRUNCATED, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame header",
@@ -234,7 +235,15 @@ walk_frames(run *R, quire_reader *r)
         type = quire__ld32(r->buf + off);
         len = quire__ld32(r->buf + off + 8);
         flen = (uint64_t)len + QUIRE__FRAME_OVERHEAD;
-        if (quire__frame_decode(&c, &lim, &f) != 0) {
+        /* the CRC of a block the index names here is checked when the block
+         * is read for its records, by the worker threads (unless --fast) */
+        crc_later = 0;
+        if (type == QUIRE__FT_BLOK && !R->v->fast && next_block < r->ix.n_blocks) {
+            quire__iblock nb;
+            quire__index_block(&r->ix, next_block, &nb);
+            crc_later = nb.frame_offset == off && nb.frame_size == flen;
+        }
+        if (quire__frame_decode_ex(&c, &lim, &f, !crc_later) != 0) {
             quire_diag d;
             quire__fail_cur(&d, &c, -1);
             emit_diag(R, &d, (int64_t)off, "");
