@@ -935,9 +935,182 @@ out:
     return rc;
 }
 
+/* A canonical string (5.2.1) at p[*i] (its opening quote): valid UTF-8,
+ * no raw control byte, only the escapes the canonical form writes. Moves *i
+ * past the closing quote and returns 1; 0 if it is not that. */
+static int
+fast_string(const uint8_t *p, size_t n, size_t *pi)
+{
+    size_t i = *pi + 1, run = i;
+    for (;;) {
+        uint8_t b;
+        if (i >= n) {
+            return 0;
+        }
+        b = p[i];
+        if (b != '"' && b != '\\' && b >= 0x20) {
+            i++;
+            continue;
+        }
+        if (b < 0x20 || !quire__utf8_check(p + run, i - run, NULL)) {
+            return 0;
+        }
+        if (b == '"') {
+            *pi = i + 1;
+            return 1;
+        }
+        if (i + 1 >= n) {
+            return 0;
+        }
+        b = p[i + 1];
+        if (b == '"' || b == '\\' || b == 'b' || b == 't' || b == 'n' || b == 'f' || b == 'r') {
+            i += 2;
+        } else if (b == 'u' && n - i > 5 && p[i + 2] == '0' && p[i + 3] == '0' &&
+                   (p[i + 4] == '0' || p[i + 4] == '1') &&
+                   ((p[i + 5] >= '0' && p[i + 5] <= '9') || (p[i + 5] >= 'a' && p[i + 5] <= 'f')) &&
+                   !(p[i + 4] == '0' && (p[i + 5] == '8' || p[i + 5] == '9' || p[i + 5] == 'a' ||
+                                         p[i + 5] == 'c' || p[i + 5] == 'd'))) {
+            i += 6; /* a control character that has no short escape */
+        } else {
+            return 0;
+        }
+        run = i;
+    }
+}
+
+/* An RFC 8259 number at p[*i], kept verbatim in canonical form. */
+static int
+fast_number(const uint8_t *p, size_t n, size_t *pi)
+{
+    size_t i = *pi;
+    if (i < n && p[i] == '-') {
+        i++;
+    }
+    if (i < n && p[i] == '0') {
+        i++;
+    } else if (i < n && p[i] >= '1' && p[i] <= '9') {
+        while (i < n && p[i] >= '0' && p[i] <= '9') {
+            i++;
+        }
+    } else {
+        return 0;
+    }
+    if (i < n && p[i] == '.') {
+        i++;
+        if (i >= n || p[i] < '0' || p[i] > '9') {
+            return 0;
+        }
+        while (i < n && p[i] >= '0' && p[i] <= '9') {
+            i++;
+        }
+    }
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-')) {
+            i++;
+        }
+        if (i >= n || p[i] < '0' || p[i] > '9') {
+            return 0;
+        }
+        while (i < n && p[i] >= '0' && p[i] <= '9') {
+            i++;
+        }
+    }
+    *pi = i;
+    return 1;
+}
+
+/* The common case, cheaply: p[0..n) is one JSON value already in canonical
+ * form (5.2.1) - no whitespace, strings as fast_string takes them, numbers
+ * by the RFC 8259 grammar, at most QUIRE__JSON_MAX_DEPTH levels - with
+ * nothing after it. Returns 1 only then; 0 means "not sure", and the full
+ * parse and re-serialization decide and say what is wrong and where. It
+ * never answers 1 for a text that path rejects: fuzz_json checks that on
+ * every input. */
+int
+quire__json_canonical_fast(const uint8_t *p, size_t n)
+{
+    uint8_t stack[QUIRE__JSON_MAX_DEPTH]; /* the closing bracket of each level */
+    size_t sp = 0, i = 0;
+    int want_key = 0;
+    for (;;) {
+        if (want_key) {
+            /* a member: "key": then its value */
+            if (i >= n || p[i] != '"' || !fast_string(p, n, &i) || i >= n || p[i] != ':') {
+                return 0;
+            }
+            i++;
+            want_key = 0;
+        }
+        /* one value at p[i] */
+        if (i >= n) {
+            return 0;
+        }
+        if (p[i] == '{' || p[i] == '[') {
+            uint8_t close = p[i] == '{' ? '}' : ']';
+            if (sp >= QUIRE__JSON_MAX_DEPTH) {
+                return 0;
+            }
+            i++;
+            if (i >= n || p[i] != close) {
+                stack[sp++] = close;
+                want_key = close == '}';
+                continue;
+            }
+            i++;
+        } else if (p[i] == '"') {
+            if (!fast_string(p, n, &i)) {
+                return 0;
+            }
+        } else if (p[i] == '-' || (p[i] >= '0' && p[i] <= '9')) {
+            if (!fast_number(p, n, &i)) {
+                return 0;
+            }
+        } else if (n - i >= 4 && memcmp(p + i, "true", 4) == 0) {
+            i += 4;
+        } else if (n - i >= 5 && memcmp(p + i, "false", 5) == 0) {
+            i += 5;
+        } else if (n - i >= 4 && memcmp(p + i, "null", 4) == 0) {
+            i += 4;
+        } else {
+            return 0;
+        }
+        /* after a value: a comma, closing brackets, or the end */
+        for (;;) {
+            if (sp == 0) {
+                return i == n;
+            }
+            if (i >= n) {
+                return 0;
+            }
+            if (p[i] == ',') {
+                i++;
+                want_key = stack[sp - 1] == '}';
+                break;
+            }
+            if (p[i] != stack[sp - 1]) {
+                return 0;
+            }
+            i++;
+            sp--;
+        }
+    }
+}
+
 /* see json.h */
 int
 quire__json_check_canonical(quire__cur *c, const quire__allocator *a)
+{
+    if (c->err == 0 && quire__json_canonical_fast(c->buf + c->off, quire__cur_left(c))) {
+        c->off += quire__cur_left(c);
+        return 0;
+    }
+    return quire__json_check_canonical_full(c, a);
+}
+
+/* see json.h */
+int
+quire__json_check_canonical_full(quire__cur *c, const quire__allocator *a)
 {
     jctx x;
     quire__buf out;

@@ -80,6 +80,13 @@ int quire__json_parse_object(quire__jobject *o, quire__cur *c);
  * byte that differs from the canonical form, when the text is otherwise valid). Uses a and at
  * most about twice the input size in scratch memory. */
 int quire__json_check_canonical(quire__cur *c, const quire__allocator *a);
+/* Its two halves: the fast one answers 1 when p[0..n) is certainly canonical
+ * (no allocation, no copy); the full one parses, re-serializes and compares,
+ * and alone says what is wrong. quire__json_check_canonical runs the full
+ * one only when the fast one is not sure; both give the same verdict on
+ * every text (fuzz_json checks it). */
+int quire__json_canonical_fast(const uint8_t *p, size_t n);
+int quire__json_check_canonical_full(quire__cur *c, const quire__allocator *a);
 
 /* Appends the JSON string literal for s[0..n) (s is valid UTF-8) to b: '"' and '\' escaped as
  * \" and \\; U+0008, U+0009, U+000A, U+000C, U+000D as \b \t \n \f \r; other bytes below 0x20

@@ -1,7 +1,9 @@
 /*
  * fuzz_json.c - libFuzzer target for format/json.c.
  *
- * Parses the input as a JSON object. On success, re-serializes the members as
+ * Checks the canonical-JSON test both ways (its fast path against the full
+ * parse and re-serialization: the same verdict on every input). Parses the
+ * input as a JSON object. On success, re-serializes the members as
  * {"key":value,...} and checks that the result is canonical and parses back to
  * identical members (a canonical-form fixed point). Also checks that a
  * canonical object parses, and serializes back to itself byte for byte.
@@ -165,6 +167,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     canon_rc = quire__json_check_canonical(&c, &a);
     if (canon_rc != 0) {
         check_failure(&c, canon_rc, size);
+    } else {
+        check(c.off == size);
+    }
+    /* the fast check and the full one agree: neither accepts a text the
+     * other rejects (a full-path failure for memory aside) */
+    {
+        int fast = quire__json_canonical_fast(in, size);
+        quire__cur_init(&c, in, size, 0);
+        rc = quire__json_check_canonical_full(&c, &a);
+        check(!fast || rc == 0);
+        check(fast || rc != 0);
+        check(rc == canon_rc);
     }
 
     quire__cur_init(&c, in, size, 0);
