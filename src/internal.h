@@ -44,6 +44,10 @@ int quire__merkle_root(const quire__merkle *m, uint8_t out[32]);
 /* MTH(D[lo:hi]) */
 int quire__merkle_range_root(const uint8_t *leaves, size_t stride, uint64_t lo, uint64_t hi,
                              uint8_t out[32]);
+/* The root of the n leaves (record digests stride bytes apart): the root's
+ * two subtrees on two threads when threads > 1 and n is large. */
+int quire__merkle_root_mt(const uint8_t *leaves, size_t stride, uint64_t n, int threads,
+                          uint8_t out[32]);
 /* PATH(m, D[n]); QUIRE_E_ARG unless m < n. */
 int quire__merkle_inclusion_path(const uint8_t *leaves, size_t stride, uint64_t n, uint64_t m,
                                  uint8_t (*path)[32], size_t cap, size_t *n_path);

@@ -380,18 +380,13 @@ check_seal(run *R, quire_reader *r)
     size_t n_seen = 0, n_seen_trusted = 0;
     int64_t sf = (int64_t)r->seal_offset;
     uint64_t so = r->seal_offset + QUIRE__FRAME_HEAD + 4; /* statement start */
-    quire__merkle m;
 
     /* the Merkle root over the index's record digests [11.1] */
-    quire__merkle_init(&m);
-    for (i = 0; i < r->ix.n_articles; i++) {
-        if (quire__merkle_add(&m, r->ix.articles + i * QUIRE__ARTICLE_ENTRY) != 0) {
-            emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "Merkle tree", NULL,
-                 "out of memory");
-            return;
-        }
+    if (quire__merkle_root_mt(r->ix.articles, QUIRE__ARTICLE_ENTRY, r->ix.n_articles,
+                              R->v->threads, S->root) != 0) {
+        emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "Merkle tree", NULL, "out of memory");
+        return;
     }
-    quire__merkle_root(&m, S->root);
     memcpy(S->archive_id, r->ix.archive_id, 16);
     S->tree_size = r->ix.n_articles;
     if (!r->has_seal) {
