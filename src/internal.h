@@ -95,6 +95,9 @@ int quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t i
 int quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                       size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
                       void (*consumed)(void *ctx, size_t n), void *ctx, const char **zmsg);
+/* Adler-32 of p[0..n) continuing adler (1 to start), as zlib's adler32
+ * (adler.c: AVX2 where the CPU has it). */
+uint32_t quire__adler32(uint32_t adler, const uint8_t *p, size_t n);
 /* Deflates in[0..in_len) at level into b (appended). */
 int quire__deflate(const quire__allocator *a, int level, const uint8_t *in, size_t in_len,
                    const uint8_t *dict, size_t dict_len, quire__buf *b);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "quire.h"
 /* internals only for recomputing frame CRCs and encoding hand-made files */
 #include "internal.h"
@@ -331,6 +333,48 @@ assert_same_article(quire_article *x, quire_article *y)
 }
 
 /* ====================================================================
+ * Adler-32 (src/adler.c against zlib's)
+ * ==================================================================== */
+
+static void
+test_adler32_matches_zlib(void **state)
+{
+    static const uint32_t starts[] = {1, 0xfff0fff0u, 0x12345678u % 65521u, 0x0000fff0u};
+    size_t big = 3 * 65536 + 77, len, off, s, i;
+    uint8_t *buf = (uint8_t *)malloc(big + 64);
+    uint32_t x = 2463534242u;
+    (void)state;
+    assert_non_null(buf);
+    for (i = 0; i < big + 64; i++) { /* xorshift bytes */
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (uint8_t)x;
+    }
+    for (s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+        for (off = 0; off < 33; off += 5) { /* alignments */
+            for (len = 0; len < 700; len++) {
+                assert_int_equal(quire__adler32(starts[s], buf + off, len),
+                                 (uint32_t)adler32(starts[s], buf + off, (uInt)len));
+            }
+            for (len = 5500; len < 5600; len += 3) { /* around zlib's NMAX */
+                assert_int_equal(quire__adler32(starts[s], buf + off, len),
+                                 (uint32_t)adler32(starts[s], buf + off, (uInt)len));
+            }
+            assert_int_equal(quire__adler32(starts[s], buf + off, big),
+                             (uint32_t)adler32(starts[s], buf + off, (uInt)big));
+        }
+    }
+    /* the largest sums: every byte 0xff, starting from the largest state */
+    memset(buf, 0xff, big);
+    for (len = 5504; len <= big; len += 5503) {
+        assert_int_equal(quire__adler32(0xfff0fff0u, buf, len),
+                         (uint32_t)adler32(0xfff0fff0u, buf, (uInt)len));
+    }
+    free(buf);
+}
+
+/* ====================================================================
  * Writing
  * ==================================================================== */
 
@@ -448,6 +492,49 @@ check_scan_all(const uint8_t *buf, size_t len, quire_article **v, int n)
  * ==================================================================== */
 
 #define NBIG 20
+
+/* A block whose zlib trailer (Adler-32) does not match its data, its frame
+ * CRC-32 recomputed so that only the Adler-32 is wrong: reading its articles
+ * fails with QUIRE_E_INFLATE, and so does verify (which checks the Adler-32
+ * itself, zlib's check being off). */
+static void
+test_block_adler_mismatch(void **state)
+{
+    quire_article **v = make_set(fill_article, 40);
+    wopts o = {6, 2048, NULL, 0};
+    fz_out out = {NULL, 0, 0};
+    quire_reader *r = NULL;
+    quire_article *a = NULL;
+    quire_verifier *ver = NULL;
+    quire_diag d;
+    size_t off = 16;
+    uint32_t len;
+    (void)state;
+    write_set(v, 40, &o, &out);
+    /* the first BLOK frame */
+    while (memcmp(out.p + off, "BLOK", 4) != 0) {
+        off += 16 + (size_t)quire__ld32(out.p + off + 8);
+        assert_true(off + 16 <= out.len);
+    }
+    len = quire__ld32(out.p + off + 8);
+    out.p[off + 12 + len - 1] ^= 0x01; /* last byte of the Adler-32 */
+    quire__st32(out.p + off + 12 + len, quire__crc32(0, out.p + off, 12 + (size_t)len));
+    memset(&d, 0, sizeof d);
+    assert_int_equal(quire_reader_new(&r, NULL), 0);
+    assert_int_equal(quire_article_new(&a, NULL), 0);
+    assert_int_equal(quire_reader_open_memory(r, out.p, out.len, &d), 0);
+    assert_int_equal(quire_reader_get(r, quire__ld64(out.p + off + 12 + 12) +
+                                              quire__ld32(out.p + off + 12 + 4) - 1, a, &d),
+                     QUIRE_E_INFLATE);
+    assert_int_equal(quire_verifier_new(&ver, NULL), 0);
+    assert_int_equal(quire_verifier_run_memory(ver, out.p, out.len, NULL, NULL, NULL),
+                     QUIRE_E_INFLATE);
+    quire_verifier_free(ver);
+    quire_article_free(a);
+    quire_reader_free(r);
+    free(out.p);
+    free_set(v, 40);
+}
 
 static void
 test_roundtrip(void **state)
@@ -2663,6 +2750,8 @@ main(void)
         cmocka_unit_test(test_regress_text_date_lead_after_space),
         /* last: aborts under ASan */
         cmocka_unit_test(test_regress_set_from_own_field),
+        cmocka_unit_test(test_adler32_matches_zlib),
+        cmocka_unit_test(test_block_adler_mismatch),
     };
     int failed = cmocka_run_group_tests_name("archive", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("archive_regressions", bugs, NULL, NULL);
