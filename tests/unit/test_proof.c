@@ -344,6 +344,30 @@ test_merkle_inclusion(void **state)
                   checked, same_shape);
 }
 
+/* The root computed on two threads (verify's: the root's two subtrees in
+ * parallel) is the reference root, on trees just below, at and above the
+ * sizes where it starts splitting and where the split point moves; with one
+ * thread, or a small tree, it is the plain computation. */
+static void
+test_merkle_root_threads(void **state)
+{
+    static const size_t sizes[] = {0, 1, 2, 4095, 4096, 4097, 6000, 8191, 8192, 8193, 12289};
+    size_t big = 12289, i;
+    uint8_t(*d)[32] = (uint8_t(*)[32])malloc(big * 32);
+    uint8_t root[32], got[32];
+    (void)state;
+    assert_non_null(d);
+    digests(d, big, 7);
+    for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        ref_mth(root, CH(d), sizes[i]);
+        assert_int_equal(quire__merkle_root_mt(d[0], 32, sizes[i], 2, got), 0);
+        assert_memory_equal(got, root, 32);
+        assert_int_equal(quire__merkle_root_mt(d[0], 32, sizes[i], 1, got), 0);
+        assert_memory_equal(got, root, 32);
+    }
+    free(d);
+}
+
 static void
 test_merkle_consistency(void **state)
 {
@@ -1219,6 +1243,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merkle_inclusion),
+        cmocka_unit_test(test_merkle_root_threads),
         cmocka_unit_test(test_merkle_consistency),
         cmocka_unit_test(test_proof_sizes),
         cmocka_unit_test(test_every_byte),
