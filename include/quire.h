@@ -408,8 +408,10 @@ QUIRE_API int quire_reader_new(quire_reader **out, const quire_alloc *alloc);
 QUIRE_API void quire_reader_free(quire_reader *r);
 QUIRE_API int quire_reader_set_limit(quire_reader *r, int which, uint64_t value);
 
-/* Opens an archive through its trailer and index: O(1) reads whatever the
- * file size. The file is mapped read-only. */
+/* Opens an archive through its trailer and index: two reads whatever the
+ * file size, then the index is inflated into memory (about 60 bytes per
+ * article, the only memory that grows with the archive). The file is
+ * mapped read-only. */
 QUIRE_API QUIRE_NODISCARD int quire_reader_open_file(quire_reader *r, const char *path,
                                                      quire_diag *d);
 /* Same, on a caller buffer that must outlive r (borrowed, not copied). */
