@@ -1569,12 +1569,32 @@ next_node(xmlNode *n, const xmlNode *root, int descend)
     return n == root ? NULL : n->next;
 }
 
-/* parse_doc on p[0..n) with the attributes over MAX_ATTRS removed (cap_attrs). */
+/* The length of the part of p[0..n) before its (MAX_TAGS + 1)-th '<'. libxml2
+ * takes about 500 bytes of memory per element: a page of 64 MiB of "<p>x</p>"
+ * would need 4 GB. Real pages have a few thousand tags (the largest of the
+ * newspaper4k test pages: 4,091 '<'). */
+static size_t
+cap_tags(const uint8_t *p, size_t n)
+{
+    size_t i = 0, seen = 0;
+    const uint8_t *q;
+    while (i < n && (q = (const uint8_t *)memchr(p + i, '<', n - i)) != NULL) {
+        if (++seen > QUIRE__HTML_MAX_TAGS) {
+            return (size_t)(q - p);
+        }
+        i = (size_t)(q - p) + 1;
+    }
+    return n;
+}
+
+/* parse_doc on p[0..n) cut by cap_tags, with the attributes over MAX_ATTRS
+ * removed (cap_attrs). */
 static xmlDocPtr
 parse_capped(hx *h, const uint8_t *p, size_t n, int *oom)
 {
     quire__buf b;
     xmlDocPtr doc;
+    n = cap_tags(p, n);
     if (!cap_attrs(p, n, NULL)) {
         return parse_doc(p, n, oom);
     }

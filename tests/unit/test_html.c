@@ -625,6 +625,43 @@ test_text_br_and_divs(void **state)
  * Hostile and degenerate input
  * ==================================================================== */
 
+/* A page of tiny elements is parsed up to its 200,000th '<' (spec/WARC.md
+ * 5.6): what comes after is not looked at, what comes before is. */
+static void
+tiny_page(size_t paragraphs, quire__html_meta *m)
+{
+    static const char head[] = "<html><head><title>Early</title></head><body>";
+    static const char tail[] = "<meta name=\"description\" content=\"Late\"></body></html>";
+    size_t n = strlen(head) + 8 * paragraphs + strlen(tail), i, at;
+    uint8_t *p = (uint8_t *)malloc(n);
+    assert_non_null(p);
+    memcpy(p, head, strlen(head));
+    at = strlen(head);
+    for (i = 0; i < paragraphs; i++, at += 8) {
+        memcpy(p + at, "<p>x</p>", 8);
+    }
+    memcpy(p + at, tail, strlen(tail));
+    extract(p, n, NULL, NULL, m);
+    free(p);
+}
+
+static void
+test_tag_cap(void **state)
+{
+    quire__html_meta m;
+    (void)state;
+    /* 6 + 2 x 99,990: the meta is the 199,987th '<' */
+    tiny_page(99990, &m);
+    str_is(m.title, "Early");
+    str_is(m.description, "Late");
+    done(&m);
+    /* 6 + 2 x 100,010: the meta would be the 200,027th '<' */
+    tiny_page(100010, &m);
+    str_is(m.title, "Early");
+    str_is(m.description, NULL);
+    done(&m);
+}
+
 static void
 test_empty(void **state)
 {
@@ -1232,6 +1269,7 @@ main(void)
         cmocka_unit_test(test_deep_and_many),
         cmocka_unit_test(test_many_attributes),
         cmocka_unit_test(test_text_limit),
+        cmocka_unit_test(test_tag_cap),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_silent),
         cmocka_unit_test(test_corpus_newspaper4k),
