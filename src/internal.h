@@ -249,6 +249,7 @@ typedef struct quire__sigcheck {
     int kr_role;           /* ...trusted in this role (QUIRE_ROLE_*), or -1 */
     const char *kr_role_name;
     int impostor;          /* the key id of a trusted key, with another key */
+    int err;               /* QUIRE_E_NOMEM: the message could not be built; nothing checked */
 } quire__sigcheck;
 /* 1 if a signature in role/name counts for the wanted role (and name). */
 int quire__role_matches(int role, const uint8_t *name, size_t name_len, int want,

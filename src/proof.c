@@ -231,6 +231,12 @@ check_signatures(prun *P, const quire__proof *p, const quire_keyring *kr)
             break; /* checked by the decoder */
         }
         quire__sig_check(&s, &e, k, p->stmt, p->stmt_len, kr, &msg);
+        if (s.err != 0) {
+            emit(P, s.err, QUIRE_SEV_ERROR, eo, -1, "seal signature", &s.sg,
+                 "signature %zu (%s, key %s) not checked: out of memory", k, s.sg.role_name,
+                 s.kid);
+            continue;
+        }
         if (!s.sg.valid) {
             emit(P, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, -1, "seal signature", &s.sg,
                  "signature %zu (%s, key %s) does not verify", k, s.sg.role_name, s.kid);

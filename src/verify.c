@@ -447,6 +447,12 @@ check_seal(run *R, quire_reader *r)
             break; /* checked at open */
         }
         quire__sig_check(&sc, &e, k, r->stmt, r->stmt_len, R->v->kr, &msg);
+        if (sc.err != 0) {
+            emit(R, sc.err, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sc.sg,
+                 "signature %zu (%s, key %s) not checked: out of memory", k, sc.sg.role_name,
+                 sc.kid);
+            continue;
+        }
         if (!sc.sg.valid) {
             emit(R, QUIRE_E_SIG, QUIRE_SEV_ERROR, eo, sf, -1, "seal signature", &sc.sg,
                  "signature %zu (%s, key %s) does not verify", k, sc.sg.role_name, sc.kid);

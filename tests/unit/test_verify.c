@@ -17,6 +17,7 @@
 
 #include "quire.h"
 #include "../vectors/forge.h"
+#include "helpers.h"
 
 /* ====================================================================
  * Fixtures
@@ -1027,6 +1028,105 @@ test_trusted_key_in_another_role(void **state)
 }
 
 /* ====================================================================
+ * Allocation failures
+ * ==================================================================== */
+
+/* Every allocation of a full verification fails in turn, with one thread
+ * and with three, on a damaged, signed archive of many blocks. Each run
+ * ends (no crash), frees all it took, and either says QUIRE_E_NOMEM (as a
+ * finding, or as its result when nothing could be checked) or, when the
+ * failure only cost a worker thread, says exactly what the run without
+ * failures says (same findings, same summary). No failure may pass for
+ * another defect: a first error other than the archive's own. */
+typedef struct nm_out {
+    size_t n;
+    uint64_t hash;
+    int nomem; /* a QUIRE_E_NOMEM finding was among them */
+} nm_out;
+
+static int
+nm_collect(void *ctx, const quire_finding *f)
+{
+    nm_out *o = (nm_out *)ctx;
+    const char *m = f->message;
+    o->nomem |= f->code == QUIRE_E_NOMEM;
+    o->n++;
+    o->hash = (o->hash ^ (uint64_t)(uint32_t)f->code) * 0x100000001b3u;
+    o->hash = (o->hash ^ f->offset) * 0x100000001b3u;
+    while (*m != '\0') {
+        o->hash = (o->hash ^ (uint8_t)*m++) * 0x100000001b3u;
+    }
+    return 0;
+}
+
+static void
+test_verify_nomem(void **state)
+{
+    fz_vec v;
+    quire_keyring *kr = ring(ARCHIVIST, -1, -1, -1);
+    size_t t;
+    (void)state;
+    memset(&v, 0, sizeof v);
+    build(&ONE, 40, &v);           /* 1 KiB blocks: many of them */
+    v.p[v.len / 3] ^= 0x20;        /* a damaged block: error findings too */
+    for (t = 1; t <= 3; t += 2) {
+        quire_verify_summary want, got;
+        nm_out wo = {0, 0, 0}, go;
+        quire_verifier *ver = NULL;
+        counter c;
+        long i;
+        int want_e, e;
+        assert_int_equal(quire_verifier_new(&ver, NULL), 0);
+        assert_int_equal(quire_verifier_set_keyring(ver, kr), 0);
+        assert_int_equal(quire_verifier_set_option(ver, QUIRE_VERIFY_THREADS, (int64_t)t), 0);
+        want_e = quire_verifier_run_memory(ver, v.p, v.len, nm_collect, &wo, &want);
+        quire_verifier_free(ver);
+        assert_int_not_equal(want_e, QUIRE_E_NOMEM);
+        assert_true(wo.n > 0);
+        for (i = 0;; i++) {
+            quire_alloc al;
+            memset(&c, 0, sizeof c);
+            c.fail_at = i;
+            al.alloc = fail_alloc;
+            al.free = fail_free;
+            al.opaque = &c;
+            ver = NULL;
+            e = quire_verifier_new(&ver, &al);
+            if (e == QUIRE_OK) {
+                assert_int_equal(quire_verifier_set_keyring(ver, kr), 0);
+                assert_int_equal(
+                    quire_verifier_set_option(ver, QUIRE_VERIFY_THREADS, (int64_t)t), 0);
+                memset(&go, 0, sizeof go);
+                e = quire_verifier_run_memory(ver, v.p, v.len, nm_collect, &go, &got);
+                quire_verifier_free(ver);
+                /* a failure is said (a QUIRE_E_NOMEM finding, or the run's code),
+                 * or it changed nothing */
+                assert_true(e == QUIRE_E_NOMEM || e == want_e);
+                if (e == QUIRE_E_NOMEM) {
+                    assert_true(go.nomem || go.n == 0);
+                }
+                if (!go.nomem && e != QUIRE_E_NOMEM) {
+                    assert_int_equal(go.n, wo.n);
+                    assert_true(go.hash == wo.hash);
+                    assert_int_equal(got.errors, want.errors);
+                    assert_int_equal(got.checked, want.checked);
+                    assert_memory_equal(got.root, want.root, 32);
+                }
+            } else {
+                assert_int_equal(e, QUIRE_E_NOMEM);
+            }
+            assert_int_equal(c.live, 0); /* nothing leaked */
+            if (c.calls <= i) {
+                break; /* the run made fewer allocations than i: every site was failed */
+            }
+        }
+        assert_true(i > 10);
+    }
+    quire_keyring_free(kr);
+    fz_vec_free(&v);
+}
+
+/* ====================================================================
  * Co-signing
  * ==================================================================== */
 
@@ -1245,6 +1345,7 @@ main(void)
         cmocka_unit_test(test_unsigned_when_keys_given),
         cmocka_unit_test(test_require_role),
         cmocka_unit_test(test_trusted_key_in_another_role),
+        cmocka_unit_test(test_verify_nomem),
         cmocka_unit_test(test_cosign),
         cmocka_unit_test(test_arguments),
         /* last: it crashed (use after free in cosign.c) when this was written */
