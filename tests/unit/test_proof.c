@@ -21,6 +21,8 @@
 #include "proof.h"
 #include "quire.h"
 
+#include "helpers.h"
+
 /* ====================================================================
  * Reference Merkle computations: the recursive definitions of RFC 9162
  * 2.1.1, 2.1.3.1 and 2.1.4.1 written out literally, with libsodium's
@@ -1206,6 +1208,54 @@ test_appended(void **state)
 
 /* ---- quire_prove misuse ---- */
 
+/* Every allocation of quire_prove (through the reader's allocator) fails
+ * in turn: each call gives QUIRE_E_NOMEM and no output, or the proof the
+ * call without failures gives; nothing leaks. */
+static void
+test_prove_nomem(void **state)
+{
+    static const uint8_t id[16] = {9, 8, 7};
+    vec arch, want;
+    long i;
+    (void)state;
+    build(&arch, 300, id, 5, key_right);
+    assert_int_equal(prove(&arch, 123, 100, &want), 0);
+    for (i = 0;; i++) {
+        counter c;
+        quire_alloc al;
+        quire_reader *r = NULL;
+        uint8_t *out = NULL;
+        size_t len = 0;
+        int e;
+        memset(&c, 0, sizeof c);
+        c.fail_at = -1;
+        al.alloc = fail_alloc;
+        al.free = fail_free;
+        al.opaque = &c;
+        assert_int_equal(quire_reader_new(&r, &al), 0);
+        assert_int_equal(quire_reader_open_memory(r, arch.p, arch.len, NULL), 0);
+        c.fail_at = c.calls + i; /* the i-th allocation of quire_prove */
+        e = quire_prove(r, 123, 100, &out, &len, NULL);
+        if (e == QUIRE_OK) {
+            assert_int_equal(len, want.len);
+            assert_memory_equal(out, want.p, len);
+            free(out);
+        } else {
+            assert_int_equal(e, QUIRE_E_NOMEM);
+            assert_null(out);
+            assert_int_equal(len, 0);
+        }
+        quire_reader_free(r);
+        assert_int_equal(c.live, 0);
+        if (e == QUIRE_OK && c.calls <= c.fail_at) {
+            break; /* no allocation was failed: every site has been */
+        }
+    }
+    assert_true(i > 2);
+    vec_free(&want);
+    vec_free(&arch);
+}
+
 static void
 test_prove_errors(void **state)
 {
@@ -1244,6 +1294,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merkle_inclusion),
         cmocka_unit_test(test_merkle_root_threads),
+        cmocka_unit_test(test_prove_nomem),
         cmocka_unit_test(test_merkle_consistency),
         cmocka_unit_test(test_proof_sizes),
         cmocka_unit_test(test_every_byte),
