@@ -134,6 +134,9 @@ print(json.dumps(v) if isinstance(v, (bool, type(None))) else v)' "$1"
     run -1 --separate-stderr q verify-proof "$T/p.qproof" --keyring "$T/ring2"
     assert_line --partial "valid, untrusted in this role (main is trusted as witness)"
     assert_equal "$stderr" "quire: $T/p.qproof: offset $so: seal: no valid signature by a trusted key (1 signature, 1 valid) [QUIRE_E_UNTRUSTED]"
+    # verify says the same of the archive (one signature check for both)
+    run -1 --separate-stderr q verify "$T/s.qr" --keyring "$T/ring2"
+    assert_line --partial "valid, untrusted in this role (main is trusted as witness)"
 }
 
 @test "verify-proof without keys: integrity only, signers untrusted (exit 0, a warning)" {
