@@ -903,6 +903,13 @@ QUIRE_API int quire_verifier_set_option(quire_verifier *v, int option, int64_t v
 /* Requires a valid trusted signature in this role (QUIRE_ROLE_*; name for
  * QUIRE_ROLE_NAMED). May be called several times. */
 QUIRE_API int quire_verifier_require_role(quire_verifier *v, int role, const char *name);
+/* Progress of a full verification, for a display: after each batch of
+ * blocks (64 per thread), on the calling thread and after that batch's
+ * findings, the number of articles whose blocks are done (growing) and the
+ * number in the archive. Not called by --fast runs nor after a finding
+ * callback asked to stop. fn NULL: no progress (the default). */
+typedef void (*quire_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+QUIRE_API int quire_verifier_set_progress(quire_verifier *v, quire_progress_fn fn, void *ctx);
 /* Verifies an archive. Returns QUIRE_OK if valid, else the code of the
  * first error finding (QUIRE_E_IO if the file cannot be read). summary
  * (may be NULL) is filled either way. */

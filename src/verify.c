@@ -34,6 +34,8 @@ struct quire_verifier {
         char name[QUIRE__ROLE_NAME_MAX + 1];
     } roles[MAX_ROLES];
     size_t n_roles;
+    quire_progress_fn progress;
+    void *progress_ctx;
 };
 
 /* one run */
@@ -122,6 +124,18 @@ quire_verifier_set_option(quire_verifier *v, int option, int64_t value)
         return QUIRE_OK;
     default: return QUIRE_E_ARG;
     }
+}
+
+/* see quire.h */
+int
+quire_verifier_set_progress(quire_verifier *v, quire_progress_fn fn, void *ctx)
+{
+    if (v == NULL) {
+        return QUIRE_E_ARG;
+    }
+    v->progress = fn;
+    v->progress_ctx = ctx;
+    return QUIRE_OK;
 }
 
 /* see quire.h */
@@ -894,6 +908,7 @@ check_records(run *R, quire_reader *r, quire_article *a)
     quire_verifier *v = R->v;
     uint64_t nb = r->ix.n_blocks, lo;
     size_t T = (size_t)v->threads, t, W;
+    quire__iblock last;
     vworker wk[QUIRE__VERIFY_MAX_THREADS];
     pthread_t tid[QUIRE__VERIFY_MAX_THREADS];
     int started[QUIRE__VERIFY_MAX_THREADS];
@@ -949,6 +964,10 @@ check_records(run *R, quire_reader *r, quire_article *a)
         }
         for (b = lo; b < hi; b++) {
             bres_flush(R, &res[b - lo]);
+        }
+        if (v->progress != NULL && !R->stop) {
+            quire__index_block(&r->ix, hi - 1, &last);
+            v->progress(v->progress_ctx, last.first_article + last.n_records, r->ix.n_articles);
         }
     }
     quire__free(&v->a, res);

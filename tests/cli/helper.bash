@@ -103,3 +103,32 @@ lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
 sys.stdout.buffer.write(json.loads(lines[int(sys.argv[2])])["text"].encode("utf-8"))
 ' "$DATA/sample.jsonl" "$1"
 }
+
+# on_tty ANSWERS CMD...: runs CMD on a new pseudo-terminal (its controlling
+# terminal) and types the next of the comma-separated ANSWERS each time a
+# password prompt ("...assword...: ") appears. Prints what the terminal
+# showed (without CRs); exits with CMD's status.
+on_tty() {
+    timeout 120 python3 -c '
+import os, pty, sys
+answers = sys.argv[1].split(",") if sys.argv[1] else []
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+out, seen = b"", 0
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+    if answers and out.count(b"assword") > seen and out.rstrip(b" ").endswith(b":"):
+        seen = out.count(b"assword")
+        os.write(fd, answers.pop(0).encode() + b"\n")
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(st))
+' "$@"
+}

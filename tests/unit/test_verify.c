@@ -1027,6 +1027,54 @@ test_trusted_key_in_another_role(void **state)
     fz_vec_free(&v);
 }
 
+/* The progress of a full verification: after each batch of blocks, the
+ * articles done so far, growing to all of them; nothing for --fast. */
+typedef struct prog {
+    uint64_t calls, last, total;
+    int backwards;
+} prog;
+
+static void
+on_prog(void *ctx, uint64_t done, uint64_t total)
+{
+    prog *p = (prog *)ctx;
+    p->backwards |= done < p->last;
+    p->calls++;
+    p->last = done;
+    p->total = total;
+}
+
+static void
+test_progress(void **state)
+{
+    fz_vec v;
+    int t;
+    (void)state;
+    memset(&v, 0, sizeof v);
+    build(&ONE, 600, &v); /* 1 KiB blocks: more than 2 x 64 of them */
+    for (t = 1; t <= 3; t++) {
+        quire_verifier *ver = NULL;
+        quire_verify_summary sum;
+        prog p = {0, 0, 0, 0};
+        assert_int_equal(quire_verifier_new(&ver, NULL), 0);
+        assert_int_equal(quire_verifier_set_option(ver, QUIRE_VERIFY_THREADS, t), 0);
+        assert_int_equal(quire_verifier_set_progress(ver, on_prog, &p), 0);
+        assert_int_equal(quire_verifier_set_option(ver, QUIRE_VERIFY_FAST, t == 3), 0);
+        assert_int_equal(quire_verifier_run_memory(ver, v.p, v.len, NULL, NULL, &sum), QUIRE_OK);
+        if (t == 3) {
+            assert_int_equal(p.calls, 0);
+        } else {
+            assert_true(p.calls >= 2);
+            assert_false(p.backwards);
+            assert_int_equal(p.last, 600);
+            assert_int_equal(p.total, 600);
+        }
+        quire_verifier_free(ver);
+    }
+    assert_int_equal(quire_verifier_set_progress(NULL, on_prog, NULL), QUIRE_E_ARG);
+    fz_vec_free(&v);
+}
+
 /* ====================================================================
  * Allocation failures
  * ==================================================================== */
@@ -1346,6 +1394,7 @@ main(void)
         cmocka_unit_test(test_require_role),
         cmocka_unit_test(test_trusted_key_in_another_role),
         cmocka_unit_test(test_verify_nomem),
+        cmocka_unit_test(test_progress),
         cmocka_unit_test(test_cosign),
         cmocka_unit_test(test_arguments),
         /* last: it crashed (use after free in cosign.c) when this was written */
