@@ -55,6 +55,11 @@ int parse_hex(const char *s, uint8_t *out, size_t n);
 int parse_hex32(const char *s, uint8_t out[32]);
 void hex32(const uint8_t d[32], char out[65]);
 int is_tty(FILE *f);
+/* A progress line on standard error ("quire: WHAT: D of T articles (P%)"),
+ * rewritten in place; progress_clear erases it before anything else is
+ * written (a no-op when none is shown). For a terminal only: callers check. */
+void progress_show(const char *what, uint64_t done, uint64_t total);
+void progress_clear(void);
 
 /* Opens an archive for indexed reading, reporting failures. */
 int open_archive(const char *path, quire_reader **r);

@@ -401,6 +401,28 @@ is_tty(FILE *f)
     return isatty(fileno(f));
 }
 
+static int progress_shown; /* a progress line is on the terminal */
+
+/* see cli.h */
+void
+progress_show(const char *what, uint64_t done, uint64_t total)
+{
+    fprintf(stderr, "\r%s: %s: %llu of %llu articles (%llu%%)", prog, what,
+            (unsigned long long)done, (unsigned long long)total,
+            (unsigned long long)(total != 0 ? done * 100 / total : 100));
+    progress_shown = 1;
+}
+
+/* see cli.h */
+void
+progress_clear(void)
+{
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = 0;
+    }
+}
+
 int
 open_archive(const char *path, quire_reader **r)
 {

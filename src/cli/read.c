@@ -496,7 +496,7 @@ cmd_extract(int argc, char **argv)
                                          {"dir", required_argument, NULL, 'd'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    int jsonl = 0, c, st = 0;
+    int jsonl = 0, c, st = 0, show;
     const char *dir = NULL, *outpath = NULL;
     quire_reader *r;
     quire_article *a;
@@ -536,12 +536,18 @@ cmd_extract(int argc, char **argv)
         die_nomem();
     }
     quire_reader_stat(r, QUIRE_STAT_ARTICLES, &count);
+    /* progress on a terminal, unless the articles go to that terminal */
+    show = is_tty(stderr) && (!jsonl || out != stdout || !is_tty(stdout));
     for (n = 0; n < count && st == 0; n++) {
         quire_diag d;
         int e;
         memset(&d, 0, sizeof d);
+        if (show && n % 1000 == 0) {
+            progress_show("extract", n, count);
+        }
         e = quire_reader_get(r, n, a, &d);
         if (e != 0) {
+            progress_clear();
             st = report(argv[optind], e, &d);
             break;
         }
@@ -552,6 +558,7 @@ cmd_extract(int argc, char **argv)
                 die_nomem();
             }
             if (write_all(out, js, jl) != 0 || fputc('\n', out) == EOF) {
+                progress_clear();
                 fprintf(stderr, "%s: write error: %s\n", prog, strerror(errno));
                 st = EXIT_USAGE;
             }
@@ -585,6 +592,7 @@ cmd_extract(int argc, char **argv)
                 fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
             }
             if (fd < 0) {
+                progress_clear();
                 fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
                 st = EXIT_USAGE;
             } else {
@@ -596,6 +604,7 @@ cmd_extract(int argc, char **argv)
                         if (errno == EINTR) {
                             continue;
                         }
+                        progress_clear();
                         fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
                         st = EXIT_USAGE;
                         break;
@@ -604,6 +613,7 @@ cmd_extract(int argc, char **argv)
                     left -= (size_t)w;
                 }
                 if (close(fd) != 0 && st == 0) {
+                    progress_clear();
                     fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
                     st = EXIT_USAGE;
                 }
@@ -611,6 +621,7 @@ cmd_extract(int argc, char **argv)
             free(path);
         }
     }
+    progress_clear();
     if (out != stdout) {
         if (fclose(out) != 0 && st == 0) {
             fprintf(stderr, "%s: %s: %s\n", prog, outpath, strerror(errno));

@@ -126,28 +126,14 @@ static const char verify_help[] =
 typedef struct vctx {
     const char *file;
     int json;
-    int progress_shown; /* a progress line is on the terminal (stderr) */
 } vctx;
 
-/* progress of a full verification on a terminal: one line, rewritten */
+/* progress of a full verification on a terminal */
 static void
 on_progress(void *ctx, uint64_t done, uint64_t total)
 {
-    vctx *v = (vctx *)ctx;
-    fprintf(stderr, "\r%s: verify: %llu of %llu articles checked (%llu%%)", prog,
-            (unsigned long long)done, (unsigned long long)total,
-            (unsigned long long)(total != 0 ? done * 100 / total : 100));
-    v->progress_shown = 1;
-}
-
-/* the progress line goes before anything else is written */
-static void
-progress_clear(vctx *v)
-{
-    if (v->progress_shown) {
-        fputs("\r\033[K", stderr);
-        v->progress_shown = 0;
-    }
+    (void)ctx;
+    progress_show("verify", done, total);
 }
 
 static const char *
@@ -228,9 +214,9 @@ print_finding(const char *file, const quire_finding *f, int json, int fields)
 static int
 on_finding(void *ctx, const quire_finding *f)
 {
-    vctx *v = (vctx *)ctx;
+    const vctx *v = (const vctx *)ctx;
     if (!quiet) {
-        progress_clear(v);
+        progress_clear();
         print_finding(v->file, f, v->json, FINDING_FRAME);
     }
     return 0;
@@ -362,11 +348,11 @@ cmd_verify(int argc, char **argv)
         quire_verifier_set_keyring(v, kr);
     }
     if (!quiet && !ctx.json && !fast && is_tty(stderr)) {
-        quire_verifier_set_progress(v, on_progress, &ctx);
+        quire_verifier_set_progress(v, on_progress, NULL);
     }
     errno = 0;
     e = quire_verifier_run_file(v, ctx.file, on_finding, &ctx, &sum);
-    progress_clear(&ctx);
+    progress_clear();
     if (e == QUIRE_E_IO || e == QUIRE_E_NOMEM || e == QUIRE_E_ARG) {
         quire_diag d;
         memset(&d, 0, sizeof d);

@@ -229,3 +229,14 @@ EOF
     run --separate-stderr q extract "$T/s.qr" "$T/s.qr" --jsonl
     assert_failure 2
 }
+
+@test "extract on a terminal shows its progress, cleared at the end; not when the articles go there" {
+    q pack -q -o "$T/a.quire" "$DATA"/*.txt "$DATA/sample.jsonl"
+    n=$(q info "$T/a.quire" | sed -n 's/^articles: *//p')
+    run on_tty "" "$QUIRE" extract -d "$T/out" "$T/a.quire"
+    assert_success
+    assert_output "quire: extract: 0 of $n articles (0%)"$'\e[K'
+    run on_tty "" "$QUIRE" extract --jsonl "$T/a.quire"
+    assert_success
+    refute_output --partial "quire: extract:"
+}
