@@ -408,6 +408,13 @@ QUIRE_API int quire_reader_new(quire_reader **out, const quire_alloc *alloc);
 QUIRE_API void quire_reader_free(quire_reader *r);
 QUIRE_API int quire_reader_set_limit(quire_reader *r, int which, uint64_t value);
 
+/* The block cache of the indexed reader: the last blocks inflated stay
+ * (least recently used out), up to `blocks` of them, 2..64 (default 8); past
+ * the two last used, no more than 16 MiB of them. A read from a cached block
+ * inflates nothing, or only the part of it not inflated yet (a random
+ * access inflates a block only as far as the record it wants). */
+QUIRE_API int quire_reader_set_cache(quire_reader *r, size_t blocks);
+
 /* Opens an archive through its trailer and index: two reads whatever the
  * file size, then the index is inflated into memory (about 60 bytes per
  * article, the only memory that grows with the archive). The file is
@@ -436,6 +443,8 @@ QUIRE_API QUIRE_NODISCARD int quire_reader_open_memory(quire_reader *r, const vo
 #define QUIRE_STAT_CREATED 16      /* checkpoint time, seconds (int64 as uint64), 0 unstated */
 #define QUIRE_STAT_TORN_TAIL 17    /* bytes after the last complete trailer (an interrupted
                                       append), not part of the archive */
+#define QUIRE_STAT_INFLATES 18     /* blocks (or block prefixes) this reader has inflated: a
+                                      read served from the block cache adds nothing */
 QUIRE_API int quire_reader_stat(const quire_reader *r, int which, uint64_t *value);
 
 /* Reads article n (0-based) into a, after checking its record digest

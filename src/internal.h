@@ -129,6 +129,18 @@ int quire__article_load(quire_article *a, const uint8_t *rec, size_t len, uint64
 /* ---- reader (reader.c), shared with verify.c ---- */
 enum { R_NEW, R_INDEXED, R_SCAN, R_POISONED };
 
+/* one inflated block of a reader's cache */
+#define QUIRE__CACHE_MAX 64
+#define QUIRE__CACHE_DEFAULT 8
+#define QUIRE__CACHE_BYTES ((size_t)16 << 20) /* blocks past the last two stay under this */
+typedef struct quire__cblock {
+    uint8_t *p;
+    size_t cap;
+    int64_t no;    /* block number, -1 when empty */
+    size_t have;   /* bytes inflated from the block's start */
+    uint64_t used; /* the reader's clock when last used */
+} quire__cblock;
+
 struct quire_reader {
     quire__allocator a;
     quire__limits lim;
@@ -148,12 +160,18 @@ struct quire_reader {
     const uint8_t *dict;
     size_t dict_len;
 
-    /* cache of the last inflated block */
+    /* indexed mode: the blocks inflated last, least recently used first out
+     * (quire_reader_set_cache); cur holds the record read last */
+    quire__cblock cache[QUIRE__CACHE_MAX];
+    size_t n_cache;    /* entries that may be used */
+    uint64_t clock;    /* for the LRU order */
+    uint64_t inflates; /* blocks (or prefixes) inflated so far: QUIRE_STAT_INFLATES */
+    quire__cblock *cur;
+
+    /* scan mode: the block being read */
     uint8_t *blk;
     size_t blk_cap;
     size_t blk_len;
-    int64_t blk_no;    /* indexed mode: block number; scan mode unused */
-    size_t blk_have;   /* bytes of it inflated (a prefix for random access) */
 
     /* sequential scan */
     quire__cur scan;   /* over the whole file, at the next frame */

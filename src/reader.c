@@ -11,6 +11,19 @@
 
 #include "internal.h"
 
+static void
+cache_init(quire_reader *r)
+{
+    size_t i;
+    memset(r->cache, 0, sizeof r->cache);
+    for (i = 0; i < QUIRE__CACHE_MAX; i++) {
+        r->cache[i].no = -1;
+    }
+    r->cur = NULL;
+    r->clock = 0;
+    r->inflates = 0;
+}
+
 /* see quire.h */
 int
 quire_reader_new(quire_reader **out, const quire_alloc *alloc)
@@ -29,7 +42,8 @@ quire_reader_new(quire_reader **out, const quire_alloc *alloc)
     memset(r, 0, sizeof *r);
     r->a = al;
     quire__limits_default(&r->lim);
-    r->blk_no = -1;
+    cache_init(r);
+    r->n_cache = QUIRE__CACHE_DEFAULT;
     quire__buf_init(&r->exp, &r->a, 0);
     *out = r;
     return QUIRE_OK;
@@ -67,11 +81,10 @@ quire__reader_share(quire_reader *w, const quire_reader *p)
     w->map = NULL;      /* p unmaps */
     w->map_len = 0;
     w->index_raw = NULL; /* borrowed: w->ix points into p's */
+    cache_init(w); /* w->n_cache stays p's */
     w->blk = NULL;
     w->blk_cap = 0;
     w->blk_len = 0;
-    w->blk_no = -1;
-    w->blk_have = 0;
     memset(&w->scan, 0, sizeof w->scan);
     memset(&w->recs, 0, sizeof w->recs);
     w->in_block = 0;
@@ -94,6 +107,7 @@ quire__reader_share(quire_reader *w, const quire_reader *p)
 void
 quire_reader_free(quire_reader *r)
 {
+    size_t i;
     if (r == NULL) {
         return;
     }
@@ -101,11 +115,35 @@ quire_reader_free(quire_reader *r)
         munmap(r->map, r->map_len);
     }
     quire__free(&r->a, r->index_raw);
+    for (i = 0; i < QUIRE__CACHE_MAX; i++) {
+        quire__free(&r->a, r->cache[i].p);
+    }
     quire__free(&r->a, r->blk);
     quire__free(&r->a, r->ref);
     quire__free(&r->a, r->sblk);
     quire__buf_free(&r->exp);
     quire__free(&r->a, r);
+}
+
+/* see quire.h */
+int
+quire_reader_set_cache(quire_reader *r, size_t blocks)
+{
+    size_t i;
+    if (r == NULL || blocks < 2 || blocks > QUIRE__CACHE_MAX) {
+        return QUIRE_E_ARG;
+    }
+    /* entries past the new size go (none of them is cur: cur is dropped) */
+    for (i = blocks; i < QUIRE__CACHE_MAX; i++) {
+        quire__free(&r->a, r->cache[i].p);
+        r->cache[i].p = NULL;
+        r->cache[i].cap = 0;
+        r->cache[i].no = -1;
+        r->cache[i].have = 0;
+    }
+    r->cur = NULL;
+    r->n_cache = blocks;
+    return QUIRE_OK;
 }
 
 /* see quire.h */
@@ -464,6 +502,7 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
     case QUIRE_STAT_SEALED: v = (uint64_t)r->has_seal; break;
     case QUIRE_STAT_CREATED: v = r->has_seal ? (uint64_t)r->st.created : 0; break;
     case QUIRE_STAT_TORN_TAIL: v = r->torn_tail; break;
+    case QUIRE_STAT_INFLATES: v = r->inflates; break;
     case QUIRE_STAT_RAW_SIZE:
     case QUIRE_STAT_BLOCK_BYTES:
         for (i = 0; i < r->ix.n_blocks; i++) {
@@ -523,33 +562,30 @@ inflate_to(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64
     return 0;
 }
 
-/* Inflates a block whose header is h into r->blk. */
+/* Inflates a whole block whose header is h into r->blk (scan mode). */
 static int
 inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, int64_t article,
-              size_t need, quire_diag *d)
+              quire_diag *d)
 {
     int e;
-    r->blk_no = -1;
-    if ((e = inflate_to(r, h, frame_at, article, need, &r->blk, &r->blk_cap, d)) != 0) {
+    if ((e = inflate_to(r, h, frame_at, article, h->raw_size, &r->blk, &r->blk_cap, d)) != 0) {
         return e;
     }
     r->blk_len = h->raw_size;
-    r->blk_have = h->codec == QUIRE__CODEC_STORED ? h->raw_size : need;
     return 0;
 }
 
-/* Inflates the first need bytes (all of them for SIZE_MAX) of the block of
- * the BLOK frame at off into r->ref, for the records that parts refer to
- * [5.6]. A prefix is enough for the indexed reader: the bytes it lends are
- * checked through the digest of the record they expand into. */
+/* Inflates the whole block of the BLOK frame at off into r->ref, for the
+ * records that parts refer to [5.6] (scan mode; the indexed reader takes
+ * them from its cache). */
 static int
-load_ref_block(quire_reader *r, uint64_t off, size_t need, int64_t article, quire_diag *d)
+load_ref_block(quire_reader *r, uint64_t off, int64_t article, quire_diag *d)
 {
     quire__frame f;
     quire__block_head h;
     quire__cur c;
     int e;
-    if (r->ref_ok && r->ref_frame == off && r->ref_len >= need) {
+    if (r->ref_ok && r->ref_frame == off) {
         return 0;
     }
     r->ref_ok = 0;
@@ -563,18 +599,18 @@ load_ref_block(quire_reader *r, uint64_t off, size_t need, int64_t article, quir
     if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
         return quire__fail_cur(d, &c, article);
     }
-    if (need > h.raw_size || h.codec == QUIRE__CODEC_STORED) {
-        need = h.raw_size;
-    }
-    if ((e = inflate_to(r, &h, off, article, need, &r->ref, &r->ref_cap, d)) != 0) {
+    if ((e = inflate_to(r, &h, off, article, h.raw_size, &r->ref, &r->ref_cap, d)) != 0) {
         return e;
     }
-    r->ref_len = need;
+    r->ref_len = h.raw_size;
     r->ref_first = h.first_article;
     r->ref_frame = off;
     r->ref_ok = 1;
     return 0;
 }
+
+static int cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article,
+                      quire__cblock **out, quire_diag *d);
 
 /* quire__fetch_fn of the indexed reader: article t through the index */
 static int
@@ -585,22 +621,19 @@ fetch_indexed(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_dia
     uint32_t bno, off, rl;
     quire__iblock ib;
     int e;
+    quire__cblock *cb;
     quire__index_article(&r->ix, t, &dg, &bno, &off, &rl);
     quire__index_block(&r->ix, bno, &ib);
-    if (r->blk_no == (int64_t)bno && (uint64_t)off + rl <= r->blk_have) {
-        /* a part shared within the block at hand (the record being expanded
-         * is read from blk too, and nothing writes to blk meanwhile) */
-        *rec = r->blk + off;
-        *len = rl;
-        return 0;
-    }
-    if ((e = load_ref_block(r, ib.frame_offset, (size_t)off + rl, (int64_t)t, d)) != 0) {
-        return e;
-    }
-    if ((uint64_t)off + rl > r->ref_len) {
+    if ((uint64_t)off + rl > ib.raw_size) {
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)t, "record offset");
     }
-    *rec = r->ref + off;
+    /* from the cache, or inflated into it as far as the record ends (its
+     * bytes are checked through the digest of the record they expand into);
+     * the block of the record being expanded (cur) stays */
+    if ((e = cache_load(r, bno, (size_t)off + rl, (int64_t)t, &cb, d)) != 0) {
+        return e;
+    }
+    *rec = cb->p + off;
     *len = rl;
     return 0;
 }
@@ -640,7 +673,7 @@ fetch_scanned(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_dia
         return QUIRE__FAIL(d, QUIRE_E_RECORD, r->scan_block_at, (int64_t)t,
                            "part reference (article not found)");
     }
-    if ((e = load_ref_block(r, r->sblk[lo][0], SIZE_MAX, (int64_t)t, d)) != 0) {
+    if ((e = load_ref_block(r, r->sblk[lo][0], (int64_t)t, d)) != 0) {
         return e;
     }
     e = quire__block_record(&r->lim, r->ref, r->ref_len, r->ref_first, t, rec, len);
@@ -667,21 +700,44 @@ expand(quire_reader *r, const uint8_t **rec, size_t *len, uint64_t n, uint64_t a
     return 0;
 }
 
-int
-quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_t article,
-                          quire_diag *d)
+/* The cache entry holding block bno, or NULL. */
+static quire__cblock *
+cache_find(quire_reader *r, uint32_t bno)
+{
+    size_t i;
+    for (i = 0; i < r->n_cache; i++) {
+        if (r->cache[i].no == (int64_t)bno) {
+            return &r->cache[i];
+        }
+    }
+    return NULL;
+}
+
+/* Makes at least need bytes (capped at the block's size) of block bno
+ * available in a cache entry (*out), inflating into the least recently
+ * used entry other than cur when the block is not there or not far
+ * enough. Entries older than the two last used are freed while the cache
+ * holds more than QUIRE__CACHE_BYTES. Does not change cur. */
+static int
+cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article, quire__cblock **out,
+           quire_diag *d)
 {
     quire__iblock ib;
     quire__frame f;
     quire__block_head h;
     quire__cur c;
+    quire__cblock *cb;
+    size_t i, bytes = 0;
     int e;
-    if ((int64_t)bno == r->blk_no && r->blk_have >= need) {
-        return 0;
-    }
     quire__index_block(&r->ix, bno, &ib);
     if (need > ib.raw_size) {
         need = ib.raw_size;
+    }
+    cb = cache_find(r, bno);
+    if (cb != NULL && cb->have >= need) {
+        cb->used = ++r->clock;
+        *out = cb;
+        return 0;
     }
     if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d,
                                     article, "block frame")) != 0) {
@@ -699,10 +755,58 @@ quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_t ar
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset + QUIRE__FRAME_HEAD, article,
                            "block header differs from the index");
     }
-    if ((e = inflate_block(r, &h, ib.frame_offset, article, need, d)) != 0) {
+    if (cb == NULL) { /* the least recently used entry that is not cur */
+        for (i = 0; i < r->n_cache; i++) {
+            quire__cblock *x = &r->cache[i];
+            if (x != r->cur && (cb == NULL || x->no < 0 || (cb->no >= 0 && x->used < cb->used))) {
+                cb = x;
+            }
+        }
+    }
+    cb->no = -1; /* until the inflate succeeds */
+    if ((e = inflate_to(r, &h, ib.frame_offset, article, need, &cb->p, &cb->cap, d)) != 0) {
         return e;
     }
-    r->blk_no = bno;
+    r->inflates++;
+    cb->no = bno;
+    cb->have = h.codec == QUIRE__CODEC_STORED ? h.raw_size : need;
+    cb->used = ++r->clock;
+    *out = cb;
+    /* a budget for caches of big blocks: the two last used always stay */
+    for (i = 0; i < r->n_cache; i++) {
+        bytes += r->cache[i].cap;
+    }
+    while (bytes > QUIRE__CACHE_BYTES) {
+        quire__cblock *old = NULL;
+        for (i = 0; i < r->n_cache; i++) {
+            quire__cblock *x = &r->cache[i];
+            if (x != cb && x != r->cur && x->p != NULL && (old == NULL || x->used < old->used)) {
+                old = x;
+            }
+        }
+        if (old == NULL) {
+            break;
+        }
+        bytes -= old->cap;
+        quire__free(&r->a, old->p);
+        old->p = NULL;
+        old->cap = 0;
+        old->no = -1;
+        old->have = 0;
+    }
+    return 0;
+}
+
+int
+quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_t article,
+                          quire_diag *d)
+{
+    quire__cblock *cb;
+    int e;
+    if ((e = cache_load(r, bno, need, article, &cb, d)) != 0) {
+        return e;
+    }
+    r->cur = cb;
     return 0;
 }
 
@@ -744,10 +848,10 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
     quire__index_block(&r->ix, bno, &ib);
     /* the index was checked to place records back to back inside the block;
      * the length prefix must agree [7.3] */
-    if (quire__ld32(r->blk + off - 4) != len) {
+    if (quire__ld32(r->cur->p + off - 4) != len) {
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)n, "record length prefix");
     }
-    rec = r->blk + off;
+    rec = r->cur->p + off;
     rlen = len;
     if (quire__has_refs(rec, rlen) &&
         (e = expand(r, &rec, &rlen, n, ib.frame_offset, fetch_indexed, d)) != 0) {
@@ -1044,8 +1148,7 @@ quire_reader_scan_next(quire_reader *r, quire_article *a, quire_diag *d)
                                              (int64_t)r->scan_next_article,
                                              "block first article"));
             }
-            if ((e = inflate_block(r, &h, f.offset, (int64_t)r->scan_next_article, h.raw_size,
-                                   d)) != 0) {
+            if ((e = inflate_block(r, &h, f.offset, (int64_t)r->scan_next_article, d)) != 0) {
                 return poison(r, e);
             }
             /* count the records first: the block must hold exactly n_records */

@@ -536,6 +536,61 @@ test_block_adler_mismatch(void **state)
     free_set(v, 40);
 }
 
+/* The block cache (quire_reader_set_cache): reads from cached blocks
+ * inflate nothing more; a cache of two blocks, on the same reads, inflates
+ * again and again and still gives the same articles. */
+static void
+test_block_cache(void **state)
+{
+    quire_article **v = make_set(fill_article, 60);
+    wopts o = {6, 2048, NULL, 0};
+    fz_out out = {NULL, 0, 0};
+    quire_reader *r = NULL;
+    quire_article *a = NULL;
+    uint64_t blocks, inflates, first[4], count[4], size;
+    int i, k;
+    (void)state;
+    write_set(v, 60, &o, &out);
+    assert_int_equal(quire_reader_new(&r, NULL), 0);
+    assert_int_equal(quire_article_new(&a, NULL), 0);
+    assert_int_equal(quire_reader_set_cache(r, 1), QUIRE_E_ARG);
+    assert_int_equal(quire_reader_set_cache(r, 65), QUIRE_E_ARG);
+    assert_int_equal(quire_reader_set_cache(NULL, 8), QUIRE_E_ARG);
+    assert_int_equal(quire_reader_open_memory(r, out.p, out.len, NULL), 0);
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_BLOCKS, &blocks), 0);
+    assert_true(blocks >= 4);
+    /* the last article of each of the first four blocks: whole blocks */
+    for (k = 0; k < 4; k++) {
+        quire__iblock ib;
+        quire__index_block(&r->ix, (uint64_t)k, &ib);
+        first[k] = ib.first_article;
+        count[k] = ib.n_records;
+        assert_int_equal(quire_reader_get(r, ib.first_article + ib.n_records - 1, a, NULL), 0);
+    }
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_INFLATES, &inflates), 0);
+    assert_int_equal(inflates, 4);
+    for (i = 0; i < 200; i++) { /* every article of those blocks, in turns */
+        uint64_t n = first[i % 4] + (uint64_t)(i / 4) % count[i % 4];
+        assert_int_equal(quire_reader_get(r, n, a, NULL), 0);
+        assert_same_article(a, v[n]);
+    }
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_INFLATES, &size), 0);
+    assert_int_equal(size, 4); /* all from the cache */
+    /* two blocks only: the same turns inflate again, and read the same */
+    assert_int_equal(quire_reader_set_cache(r, 2), QUIRE_OK);
+    for (i = 0; i < 40; i++) {
+        uint64_t n = first[i % 4];
+        assert_int_equal(quire_reader_get(r, n, a, NULL), 0);
+        assert_same_article(a, v[n]);
+    }
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_INFLATES, &inflates), 0);
+    assert_true(inflates >= size + 40);
+    quire_article_free(a);
+    quire_reader_free(r);
+    free(out.p);
+    free_set(v, 60);
+}
+
 static void
 test_roundtrip(void **state)
 {
@@ -2752,6 +2807,7 @@ main(void)
         cmocka_unit_test(test_regress_set_from_own_field),
         cmocka_unit_test(test_adler32_matches_zlib),
         cmocka_unit_test(test_block_adler_mismatch),
+        cmocka_unit_test(test_block_cache),
     };
     int failed = cmocka_run_group_tests_name("archive", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("archive_regressions", bugs, NULL, NULL);
