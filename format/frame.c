@@ -614,7 +614,8 @@ quire__frame_decode_ex(quire__cur *c, const quire__limits *l, quire__frame *f, i
         return c->err;
     }
     f->crc = crc;
-    f->crc_ok = !check_crc || quire__crc32(0, c->buf + start, QUIRE__FRAME_HEAD + (size_t)len) == crc;
+    f->crc_ok =
+        !check_crc || quire__crc32(0, c->buf + start, QUIRE__FRAME_HEAD + (size_t)len) == crc;
     if (!f->crc_ok && !QUIRE__FUZZING) {
         c->off -= 4;
         return quire__cur_fail(c, QUIRE_E_CRC, "frame CRC-32");

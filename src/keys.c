@@ -660,7 +660,8 @@ quire__sig_check(quire__sigcheck *s, const quire__sigentry *e, size_t k, const u
     quire__buf_reset(msg);
     quire__seal_message(msg, e->role, e->name, e->name_len, stmt, stmt_len);
     s->err = msg->err;
-    s->sg.valid = msg->err == 0 && crypto_sign_verify_detached(e->sig, msg->p, msg->len, e->pk) == 0;
+    s->sg.valid =
+        msg->err == 0 && crypto_sign_verify_detached(e->sig, msg->p, msg->len, e->pk) == 0;
     if (QUIRE__FUZZING && s->err == 0) {
         s->sg.valid = 1;
     }
