@@ -227,6 +227,24 @@ hex(const uint8_t *p, size_t n, char *out)
 
 /* ---- structure: walk every frame [3.5] ---- */
 
+#define WALK_CRC_STEP ((size_t)1 << 20)
+
+/* The CRC-32 of the n bytes at off of a mapped archive, in steps whose
+ * pages go back to the kernel as soon as they are summed. */
+static uint32_t
+crc_in_steps(const quire_reader *r, uint64_t off, size_t n)
+{
+    uint32_t crc = 0;
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < WALK_CRC_STEP ? n - done : WALK_CRC_STEP;
+        crc = quire__crc32(crc, r->buf + off + done, k);
+        quire__reader_release(r, off + done, k);
+        done += k;
+    }
+    return crc;
+}
+
 static void
 walk_frames(run *R, quire_reader *r)
 {
@@ -238,7 +256,7 @@ walk_frames(run *R, quire_reader *r)
         quire__frame f;
         uint64_t flen;
         uint32_t type, len;
-        int crc_later;
+        int crc_later, crc_steps;
         quire__cur_init(&c, r->buf + off, r->len - off, off);
         if (r->len - off < QUIRE__FRAME_OVERHEAD) {
             emit(R, QUIRE_E_TRUNCATED, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "frame header",
@@ -257,7 +275,10 @@ walk_frames(run *R, quire_reader *r)
             quire__index_block(&r->ix, next_block, &nb);
             crc_later = nb.frame_offset == off && nb.frame_size == flen;
         }
-        if (quire__frame_decode_ex(&c, &lim, &f, !crc_later) != 0) {
+        /* a big frame (an index) is summed here step by step, each step's
+         * pages given back at once, rather than all resident at once */
+        crc_steps = !crc_later && r->map != NULL && flen > WALK_CRC_STEP && flen <= r->len - off;
+        if (quire__frame_decode_ex(&c, &lim, &f, !crc_later && !crc_steps) != 0) {
             quire_diag d;
             quire__fail_cur(&d, &c, -1);
             emit_diag(R, &d, (int64_t)off, "");
@@ -268,6 +289,11 @@ walk_frames(run *R, quire_reader *r)
                      "frame by frame");
                 return;
             }
+        }
+        if (crc_steps && c.err == 0 && !QUIRE__FUZZING &&
+            crc_in_steps(r, off, QUIRE__FRAME_HEAD + (size_t)len) != f.crc) {
+            emit(R, QUIRE_E_CRC, QUIRE_SEV_ERROR, off + QUIRE__FRAME_HEAD + len, (int64_t)off, -1,
+                 "frame CRC-32", NULL, "%s", quire_strerror(QUIRE_E_CRC));
         }
         switch (type) {
         case QUIRE__FT_DICT:

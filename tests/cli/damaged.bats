@@ -184,3 +184,31 @@ sys.exit(1 if bad else 0)
 EOF
     assert_success
 }
+
+@test "a damaged old index of more than 1 MiB (summed step by step by verify) is named with its offset" {
+    python3 -c '
+import json
+for i in range(30000):
+    print(json.dumps({"id": "n%d" % i, "title": "Note %d" % i, "text": "Short note number %d." % i}))
+' >"$T/many.jsonl"
+    q pack -q -o "$T/a.quire" "$T/many.jsonl"
+    q append -q "$T/a.quire" "$DATA/sample.jsonl"
+    run -0 q verify -q "$T/a.quire" # summed right when nothing is wrong
+    # flip a byte in the middle of the first (superseded) index frame
+    read -r len crc_at < <(python3 - "$T/a.quire" <<'PY'
+import struct, sys
+p = sys.argv[1]
+d = bytearray(open(p, 'rb').read())
+off = 16
+while d[off:off + 4] != b'INDX':
+    off += 16 + struct.unpack('<I', d[off + 8:off + 12])[0]
+n = struct.unpack('<I', d[off + 8:off + 12])[0]
+d[off + 12 + n // 2] ^= 0x10
+open(p, 'wb').write(bytes(d))
+print(n, off + 12 + n)
+PY
+)
+    ((len > 1048576)) || fail "the old index is only $len bytes"
+    run -1 --separate-stderr q verify "$T/a.quire"
+    assert_equal "$stderr" "quire: $T/a.quire: offset $crc_at: frame CRC-32: frame CRC-32 mismatch [QUIRE_E_CRC]"
+}
