@@ -34,7 +34,8 @@ t_free(void *opaque, void *p)
 }
 
 /* malloc, failing only the call numbered fail_at (from 0); live counts
- * what is not freed */
+ * what is not freed. Safe from several threads at once (verify's workers
+ * allocate through it): the counts are updated atomically. */
 typedef struct counter {
     long calls, fail_at, live;
 } counter;
@@ -44,12 +45,12 @@ fail_alloc(void *opaque, size_t n)
 {
     counter *c = (counter *)opaque;
     void *p;
-    if (c->calls++ == c->fail_at) {
+    if (__atomic_fetch_add(&c->calls, 1, __ATOMIC_SEQ_CST) == c->fail_at) {
         return NULL;
     }
     p = malloc(n);
     if (p != NULL) {
-        c->live++;
+        __atomic_fetch_add(&c->live, 1, __ATOMIC_SEQ_CST);
     }
     return p;
 }
@@ -59,7 +60,7 @@ fail_free(void *opaque, void *p)
 {
     counter *c = (counter *)opaque;
     if (p != NULL) {
-        c->live--;
+        __atomic_fetch_sub(&c->live, 1, __ATOMIC_SEQ_CST);
         free(p);
     }
 }
