@@ -50,7 +50,10 @@ NOTES = """Rows with artifacts, looked into:
 - 2026-11-28T08:03:16Z fuzz salvage (exit 70, a timeout) and 2026-11-28T08:04:15Z fuzz-mode
   import_json (a slow unit): both fuzzers had been stopped with SIGSTOP for 100 s while a
   benchmark ran, and libFuzzer's timeouts count wall time. Replayed, each input runs in 30 ms;
-  nothing to fix. Benchmarks no longer pause running campaigns for longer than a second."""
+  nothing to fix. Benchmarks no longer pause running campaigns for longer than a second.
+- 2026-11-28T09:25:18Z fuzz warc_import and html: interrupted with SIGINT (libFuzzer's exit
+  status 72, its final statistics kept) to free both cores for the benchmark; the same targets
+  went on afterwards for the CPU time still missing."""
 
 
 def targets():
