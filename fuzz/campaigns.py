@@ -105,6 +105,8 @@ def tsv_rows():
             cpu = f[10] if len(f) > 10 and f[10] != "" else "-"
             if rc == "0" and arts == "0":
                 bad = "none"
+            elif rc == "72" and arts == "0":
+                bad = "none (stopped with SIGINT)"  # libFuzzer's status when interrupted
             else:
                 bad = "exit %s, %s artifact(s)" % (rc, arts)
             rows.append([date, sset, tgt, wall, cpu, execs or "0", eps or "0", new or "0",
