@@ -74,6 +74,12 @@ quire__ld64(const uint8_t *p)
 {
     return (uint64_t)quire__ld32(p) | ((uint64_t)quire__ld32(p + 4) << 32);
 }
+/* Big-endian, for what others define so (zlib's Adler-32 trailer, SHA-1). */
+static inline uint32_t
+quire__ld32be(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
 static inline void
 quire__st16(uint8_t *p, uint16_t v)
 {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../format/cursor.h"
 #include "quire.h"
 
 /* ====================================================================
@@ -15,19 +16,13 @@ rol32(uint32_t x, unsigned n)
     return (x << n) | (x >> (32 - n));
 }
 
-static uint32_t
-be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 static void
 sha1_block(uint32_t h[5], const uint8_t *p)
 {
     uint32_t w[80], a, b, c, d, e, f, k, t;
     unsigned i;
     for (i = 0; i < 16; i++) {
-        w[i] = be32(p + 4 * i);
+        w[i] = quire__ld32be(p + 4 * i);
     }
     for (i = 16; i < 80; i++) {
         w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);

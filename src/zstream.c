@@ -8,13 +8,6 @@
 
 #include "internal.h"
 
-/* the zlib trailer's Adler-32: big-endian (RFC 1950) */
-static uint32_t
-trailer_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 static voidpf
 zalloc_cb(voidpf opaque, uInt items, uInt size)
 {
@@ -123,7 +116,7 @@ quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, u
             } else if ((size_t)(zs.next_in - in) != in_len) {
                 *zmsg = "bytes after the end of the stream";
             } else if (!QUIRE__FUZZING && in_len >= 4 &&
-                       quire__adler32(1, out, raw_len) != trailer_be32(in + in_len - 4)) {
+                       quire__adler32(1, out, raw_len) != quire__ld32be(in + in_len - 4)) {
                 *zmsg = "incorrect data check"; /* zlib's words for it */
             } else {
                 rc = 0;
