@@ -739,6 +739,12 @@ cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article, quire__c
         *out = cb;
         return 0;
     }
+    if (cb != NULL) {
+        /* a second, longer prefix of the same block: reading on through it
+         * (export, cat, a scan in number order) would otherwise inflate it
+         * again for every article, so take the whole block this time */
+        need = ib.raw_size;
+    }
     if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d,
                                     article, "block frame")) != 0) {
         return e;

@@ -591,6 +591,37 @@ test_block_cache(void **state)
     free_set(v, 60);
 }
 
+/* Reading every article in number order (export, cat) inflates each block
+ * at most twice: the first article of a block inflates a prefix, a longer
+ * one later the whole block, not one prefix per article as before. */
+static void
+test_block_cache_in_order(void **state)
+{
+    quire_article **v = make_set(fill_article, 60);
+    wopts o = {6, 8192, NULL, 0};
+    fz_out out = {NULL, 0, 0};
+    quire_reader *r = NULL;
+    quire_article *a = NULL;
+    uint64_t blocks, inflates, n;
+    (void)state;
+    write_set(v, 60, &o, &out);
+    assert_int_equal(quire_reader_new(&r, NULL), 0);
+    assert_int_equal(quire_article_new(&a, NULL), 0);
+    assert_int_equal(quire_reader_open_memory(r, out.p, out.len, NULL), 0);
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_BLOCKS, &blocks), 0);
+    assert_true(blocks >= 3 && blocks * 4 <= 60); /* several articles a block */
+    for (n = 0; n < 60; n++) {
+        assert_int_equal(quire_reader_get(r, n, a, NULL), 0);
+        assert_same_article(a, v[n]);
+    }
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_INFLATES, &inflates), 0);
+    assert_true(inflates >= blocks && inflates <= 2 * blocks);
+    quire_article_free(a);
+    quire_reader_free(r);
+    free(out.p);
+    free_set(v, 60);
+}
+
 static void
 test_roundtrip(void **state)
 {
@@ -2808,6 +2839,7 @@ main(void)
         cmocka_unit_test(test_adler32_matches_zlib),
         cmocka_unit_test(test_block_adler_mismatch),
         cmocka_unit_test(test_block_cache),
+        cmocka_unit_test(test_block_cache_in_order),
     };
     int failed = cmocka_run_group_tests_name("archive", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("archive_regressions", bugs, NULL, NULL);
