@@ -95,6 +95,11 @@ int quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t i
 int quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                       size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
                       void (*consumed)(void *ctx, size_t n), void *ctx, const char **zmsg);
+/* Clears a zlib stream and points its memory at a (zlib's z_stream is
+ * struct z_stream_s): every zlib stream of a handle is allocated through
+ * its hooks, so allocation failures are injectable there too. */
+struct z_stream_s;
+void quire__zhooks(struct z_stream_s *zs, const quire__allocator *a);
 /* Adler-32 of p[0..n) continuing adler (1 to start), as zlib's adler32
  * (adler.c: AVX2 where the CPU has it). */
 uint32_t quire__adler32(uint32_t adler, const uint8_t *p, size_t n);

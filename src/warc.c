@@ -45,7 +45,8 @@ typedef struct wsrc {
     size_t in_len, in_pos;
     int gz;
     z_stream z;
-    int z_init;
+    int z_init;   /* z allocated (one inflate state serves every member) */
+    int z_live;   /* inside a member */
     uint8_t *buf; /* gz: decompressed bytes */
     size_t cap;
     const uint8_t *p; /* window p[0..len), p[0] at decompressed offset pos0 */
@@ -144,12 +145,17 @@ fill(wsrc *s, size_t want)
             s->eof = 1;
             break;
         }
-        if (!s->z_init) {
-            memset(&s->z, 0, sizeof s->z);
-            if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
+        if (!s->z_live) {
+            if (!s->z_init) {
+                quire__zhooks(&s->z, s->a);
+                if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
+                    return QUIRE_E_NOMEM;
+                }
+                s->z_init = 1;
+            } else if (inflateReset(&s->z) != Z_OK) {
                 return QUIRE_E_NOMEM;
             }
-            s->z_init = 1;
+            s->z_live = 1;
             if (mem_add(s, s->pos0 + s->len, s->in_pos) != 0) {
                 return QUIRE_E_NOMEM;
             }
@@ -164,8 +170,7 @@ fill(wsrc *s, size_t want)
         s->in_pos = (size_t)(s->z.next_in - s->in);
         if (zr == Z_STREAM_END) {
             size_t nxt;
-            inflateEnd(&s->z);
-            s->z_init = 0;
+            s->z_live = 0;
             /* the next member, if any (bytes between members are skipped) */
             nxt = next_member(s, s->in_pos);
             s->in_pos = nxt;
@@ -174,15 +179,13 @@ fill(wsrc *s, size_t want)
         } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
             /* corrupt member: what it gave so far is kept (the record
              * parser judges it); go on at the next member header */
-            inflateEnd(&s->z);
-            s->z_init = 0;
+            s->z_live = 0;
             s->gz_bad = 1;
             s->gz_bad_at = s->mem[s->n_mem - 1][1];
             s->in_pos = next_member(s, s->mem[s->n_mem - 1][1] + 1);
         } else if (zr == Z_BUF_ERROR && s->z.avail_in == 0) {
             s->in_pos = s->in_len; /* the file ends inside a member */
-            inflateEnd(&s->z);
-            s->z_init = 0;
+            s->z_live = 0;
             s->gz_bad = 1;
             s->gz_bad_at = s->mem[s->n_mem - 1][1];
         }
@@ -552,7 +555,7 @@ decode_body(wimp *I, const uint8_t *p, size_t n, int raw)
     int zr;
     uint8_t out[16384];
     quire__buf_reset(&I->dec);
-    memset(&z, 0, sizeof z);
+    quire__zhooks(&z, I->a);
     if (inflateInit2(&z, raw ? -15 : 15 + 32) != Z_OK) {
         return QUIRE_E_NOMEM;
     }
@@ -1396,6 +1399,8 @@ typedef struct wexp {
     const quire__allocator *a;
     smap done; /* warcinfo ids written */
     quire__warc_head wh;
+    z_stream z; /* one deflate state for every member (reset between them) */
+    int z_init;
 } wexp;
 
 /* Writes one record as a gzip member: the header with its version line
@@ -1404,7 +1409,6 @@ static int
 put_record(wexp *X, const uint8_t *head, size_t head_len, const uint8_t *block, size_t block_len)
 {
     size_t i = 0;
-    z_stream z;
     int zr;
     while (i < head_len && head[i] != '\n') {
         i++;
@@ -1423,17 +1427,21 @@ put_record(wexp *X, const uint8_t *head, size_t head_len, const uint8_t *block, 
     if (quire__buf_reserve(&X->out, compressBound((uLong)X->rec.len) + 64) != 0) {
         return QUIRE_E_NOMEM;
     }
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    if (!X->z_init) {
+        quire__zhooks(&X->z, X->a);
+        if (deflateInit2(&X->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            return QUIRE_E_NOMEM;
+        }
+        X->z_init = 1;
+    } else if (deflateReset(&X->z) != Z_OK) {
         return QUIRE_E_NOMEM;
     }
-    z.next_in = X->rec.p;
-    z.avail_in = (uInt)X->rec.len;
-    z.next_out = X->out.p;
-    z.avail_out = (uInt)(X->out.cap);
-    zr = deflate(&z, Z_FINISH);
-    X->out.len = X->out.cap - z.avail_out;
-    deflateEnd(&z);
+    X->z.next_in = X->rec.p;
+    X->z.avail_in = (uInt)X->rec.len;
+    X->z.next_out = X->out.p;
+    X->z.avail_out = (uInt)(X->out.cap);
+    zr = deflate(&X->z, Z_FINISH);
+    X->out.len = X->out.cap - X->z.avail_out;
     if (zr != Z_STREAM_END) {
         return QUIRE_E_NOMEM;
     }
@@ -1641,6 +1649,9 @@ quire_warc_export(quire_reader *r, quire_write_fn fn, void *ctx, quire_warc_summ
         }
     }
     quire_article_free(a);
+    if (X->z_init) {
+        deflateEnd(&X->z);
+    }
     quire__buf_free(&X->out);
     quire__buf_free(&X->rec);
     smap_free(&X->done, &al);

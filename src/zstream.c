@@ -25,6 +25,15 @@ zfree_cb(voidpf opaque, voidpf p)
     quire__free((const quire__allocator *)opaque, p);
 }
 
+void
+quire__zhooks(z_stream *zs, const quire__allocator *a)
+{
+    memset(zs, 0, sizeof *zs);
+    zs->zalloc = zalloc_cb;
+    zs->zfree = zfree_cb;
+    zs->opaque = (voidpf)(uintptr_t)a;
+}
+
 int
 quire__inflate(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                size_t raw_len, const uint8_t *dict, size_t dict_len, const char **zmsg)
@@ -51,10 +60,7 @@ quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, u
     z_stream zs;
     int zr, rc = QUIRE_E_INFLATE;
     *zmsg = NULL;
-    memset(&zs, 0, sizeof zs);
-    zs.zalloc = zalloc_cb;
-    zs.zfree = zfree_cb;
-    zs.opaque = (voidpf)(uintptr_t)a;
+    quire__zhooks(&zs, a);
     zr = inflateInit(&zs);
     if (zr != Z_OK) {
         return zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_INFLATE;
@@ -150,10 +156,7 @@ quire__deflate(const quire__allocator *a, int level, const uint8_t *in, size_t i
     z_stream zs;
     int zr, rc = 0;
     uLong bound;
-    memset(&zs, 0, sizeof zs);
-    zs.zalloc = zalloc_cb;
-    zs.zfree = zfree_cb;
-    zs.opaque = (voidpf)(uintptr_t)a;
+    quire__zhooks(&zs, a);
     if (in_len > UINT_MAX) {
         return QUIRE_E_LIMIT;
     }
