@@ -1655,6 +1655,12 @@ prescan(hx *h, const uint8_t *p, size_t n, const enc **found)
     xmlNode *x;
     int oom;
     *found = NULL;
+    if (n > PRESCAN_LEN) {
+        n = PRESCAN_LEN;
+    }
+    if (!ci_contains((const char *)p, n, "meta")) {
+        return 0; /* no element can be named meta: no need to parse */
+    }
     quire__buf_init(&b, h->a, (size_t)4 * PRESCAN_LEN);
     decode_1252(&b, p, n < PRESCAN_LEN ? n : PRESCAN_LEN);
     if (b.err != 0) {
@@ -2691,7 +2697,7 @@ tw_enter(tw *t, const xmlNode *n)
     tnode *d;
     size_t idx;
     if (t->nt == t->t_cap) {
-        size_t nc = t->t_cap != 0 ? t->t_cap * 2 : 256;
+        size_t nc = t->t_cap != 0 ? t->t_cap * 2 : 32;
         tnode *nv = (tnode *)quire__realloc(h->a, t->t, t->t_cap * sizeof *nv, nc * sizeof *nv);
         if (nv == NULL) {
             nomem(h);
