@@ -43,63 +43,6 @@ take_bytes(producer *s, size_t want, const uint8_t **out)
     return n;
 }
 
-/* Large buffers (zlib state, blocks, the index) are kept for the next run
- * instead of going back to ASan: under ASan every large allocation is a
- * fresh mmap, and page faults and munmap were half of this target's time.
- * Sizes are stored in a 16-byte header; ASan still sees every access past
- * the end of a buffer (each is exactly the size asked for). Use after free
- * of these few buffers is left to the other targets, which use malloc. */
-#define POOL_MIN ((size_t)32 << 10)
-#define POOL_N 32
-static struct {
-    size_t n;
-    unsigned char *p;
-} pool[POOL_N];
-static size_t n_pool;
-
-static void *
-pool_alloc(void *opaque, size_t n)
-{
-    unsigned char *p;
-    size_t i;
-    (void)opaque;
-    if (n >= POOL_MIN) {
-        for (i = 0; i < n_pool; i++) {
-            if (pool[i].n == n) {
-                p = pool[i].p;
-                pool[i] = pool[--n_pool];
-                return p + 16;
-            }
-        }
-    }
-    if (n > SIZE_MAX - 16 || (p = (unsigned char *)malloc(n + 16)) == NULL) {
-        return NULL;
-    }
-    memcpy(p, &n, sizeof n);
-    return p + 16;
-}
-
-static void
-pool_free(void *opaque, void *q)
-{
-    unsigned char *p;
-    size_t n;
-    (void)opaque;
-    if (q == NULL) {
-        return;
-    }
-    p = (unsigned char *)q - 16;
-    memcpy(&n, p, sizeof n);
-    if (n >= POOL_MIN && n_pool < POOL_N) {
-        pool[n_pool].n = n;
-        pool[n_pool].p = p;
-        n_pool++;
-        return;
-    }
-    free(p);
-}
-
-static const quire_alloc pool_al = {pool_alloc, pool_free, NULL};
 
 static const char test_key[] =
     "untrusted comment: quire fuzzing test key (public, never use for real)\n"
@@ -161,7 +104,7 @@ build(producer s0, int n_articles, int level, size_t block, int dict, quire_seck
     producer s = s0;
     fz_out m = {NULL, 0, 0};
     int i;
-    if (quire_writer_new(&w, &pool_al) != 0 || quire_article_new(&a, &pool_al) != 0 ||
+    if (quire_writer_new(&w, fz_pool_alloc()) != 0 || quire_article_new(&a, fz_pool_alloc()) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, level) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0 ||
         (dict && quire_writer_set_dictionary(w, d, sizeof d - 1) != 0) ||
@@ -216,8 +159,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     /* read back: every article equals what was written */
-    if (quire_reader_new(&r, &pool_al) != 0 || quire_article_new(&a, &pool_al) != 0 ||
-        quire_article_new(&b, &pool_al) != 0 || quire_reader_open_memory(r, m1.p, m1.len, NULL) != 0) {
+    if (quire_reader_new(&r, fz_pool_alloc()) != 0 || quire_article_new(&a, fz_pool_alloc()) != 0 ||
+        quire_article_new(&b, fz_pool_alloc()) != 0 || quire_reader_open_memory(r, m1.p, m1.len, NULL) != 0) {
         abort();
     }
     {
@@ -235,7 +178,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* it verifies with the key; one flipped bit makes it fail */
     quire_seckey_public(sk, &pk);
     if (quire_keyring_new(&kr) != 0 || quire_keyring_add(kr, &pk, "test", QUIRE_ROLE_ANY, NULL) != 0 ||
-        quire_verifier_new(&v, &pool_al) != 0 || quire_verifier_set_keyring(v, kr) != 0) {
+        quire_verifier_new(&v, fz_pool_alloc()) != 0 || quire_verifier_set_keyring(v, kr) != 0) {
         abort();
     }
     if (quire_verifier_run_memory(v, m1.p, m1.len, NULL, NULL, NULL) != QUIRE_OK) {

@@ -34,7 +34,7 @@ import(const uint8_t *data, size_t size, fz_out *o)
     int e;
     memset(o, 0, sizeof *o);
     memset(&d, 0, sizeof d);
-    if (quire_writer_new(&w, NULL) != 0 || quire_writer_open(w, fz_out_write, o, NULL) != 0) {
+    if (quire_writer_new(&w, fz_pool_alloc()) != 0 || quire_writer_open(w, fz_out_write, o, NULL) != 0) {
         abort();
     }
     e = quire__warc_import_memory(w, "fuzz.warc", data, size, on_event, NULL, &sum, &d);
@@ -63,14 +63,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     n = import(data, size, &a);
     /* the archive is valid and every article reads back */
-    if (quire_verifier_new(&v, NULL) != 0 ||
+    if (quire_verifier_new(&v, fz_pool_alloc()) != 0 ||
         quire_verifier_run_memory(v, a.p, a.len, NULL, NULL, NULL) != 0) {
         abort();
     }
     quire_verifier_free(v);
     /* export, and import the export: the same articles */
     memset(&x, 0, sizeof x);
-    if (quire_reader_new(&r, NULL) != 0 || quire_reader_open_memory(r, a.p, a.len, NULL) != 0 ||
+    if (quire_reader_new(&r, fz_pool_alloc()) != 0 || quire_reader_open_memory(r, a.p, a.len, NULL) != 0 ||
         quire_warc_export(r, fz_out_write, &x, NULL, NULL) != 0) {
         abort();
     }
