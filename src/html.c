@@ -1610,78 +1610,226 @@ parse_capped(hx *h, const uint8_t *p, size_t n, int *oom)
     return doc;
 }
 
-/* The charset label of a <meta> element, or NULL (borrowed from the tree). */
-static const enc *
-meta_charset(const xmlNode *n)
+/* The encoding sniffing of the HTML standard ("prescan a byte stream to
+ * determine its encoding", WHATWG HTML 13.2.3.2) over the first PRESCAN_LEN
+ * bytes: a byte scanner, no parser and no allocation. Every index is checked
+ * against n before use; the end of the bytes ends the scan. */
+
+static int
+pre_ws(uint8_t c)
 {
-    const char *v = attr_peek(n, "charset"), *he;
-    if (v != NULL) {
-        return enc_lookup(v, strlen(v));
-    }
-    he = attr_peek(n, "http-equiv");
-    v = attr_peek(n, "content");
-    if (he != NULL && v != NULL && ci_eq(he, strlen(he), "content-type")) {
-        size_t len = strlen(v), i;
-        for (i = 0; i + 7 <= len; i++) {
-            if (ci_prefix(v + i, len - i, "charset")) {
-                size_t j = i + 7, k;
-                while (j < len && is_space((unsigned char)v[j])) {
-                    j++;
-                }
-                if (j < len && v[j] == '=') {
-                    j++;
-                    while (j < len && is_space((unsigned char)v[j])) {
-                        j++;
-                    }
-                    k = j;
-                    while (k < len && v[k] != ';' && !is_space((unsigned char)v[k])) {
-                        k++;
-                    }
-                    return enc_lookup(v + j, k - j);
-                }
-            }
-        }
-    }
-    return NULL;
+    return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20;
 }
 
-/* The first declared charset in the first PRESCAN_LEN bytes, read by parsing them as
- * windows-1252 (every ASCII-compatible charset agrees on the markup). */
 static int
-prescan(hx *h, const uint8_t *p, size_t n, const enc **found)
+pre_alpha(uint8_t c)
 {
-    quire__buf b;
-    xmlDocPtr doc;
-    xmlNode *x;
-    int oom;
-    *found = NULL;
-    if (n > PRESCAN_LEN) {
-        n = PRESCAN_LEN;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* "get an attribute" at *pos: 1 with the name and value as (offset, length)
+ * pairs in p, 0 at a '>' (none left), -1 at the end of the bytes. Names and
+ * values are compared ASCII case-insensitively by the caller, as the
+ * standard lower-cases them. */
+static int
+pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
+{
+    size_t i = *pos;
+    while (i < n && (pre_ws(p[i]) || p[i] == '/')) {
+        i++;
     }
-    if (!ci_contains((const char *)p, n, "meta")) {
-        return 0; /* no element can be named meta: no need to parse */
+    if (i >= n) {
+        return -1;
     }
-    quire__buf_init(&b, h->a, (size_t)4 * PRESCAN_LEN);
-    decode_1252(&b, p, n < PRESCAN_LEN ? n : PRESCAN_LEN);
-    if (b.err != 0) {
-        quire__buf_free(&b);
-        return QUIRE_E_NOMEM;
-    }
-    doc = parse_capped(h, b.p, b.len, &oom);
-    quire__buf_free(&b);
-    if (oom) {
-        return QUIRE_E_NOMEM;
-    }
-    if (doc == NULL) {
+    if (p[i] == '>') {
+        *pos = i;
         return 0;
     }
-    for (x = doc->children; x != NULL; x = next_node(x, (xmlNode *)doc, 1)) {
-        if (name_is(x, "meta") && (*found = meta_charset(x)) != NULL) {
+    nm[0] = i;
+    val[0] = val[1] = 0;
+    for (;; i++) { /* the name: '=' ends it once it has a byte */
+        if (i >= n) {
+            return -1;
+        }
+        if ((p[i] == '=' && i > nm[0]) || pre_ws(p[i]) || p[i] == '/' || p[i] == '>') {
             break;
         }
     }
-    xmlFreeDoc(doc);
-    return 0;
+    nm[1] = i - nm[0];
+    if (p[i] == '/' || p[i] == '>') {
+        *pos = i;
+        return 1;
+    }
+    while (i < n && pre_ws(p[i])) {
+        i++;
+    }
+    if (i >= n) {
+        return -1;
+    }
+    if (p[i] != '=') {
+        *pos = i;
+        return 1;
+    }
+    i++;
+    while (i < n && pre_ws(p[i])) {
+        i++;
+    }
+    if (i >= n) {
+        return -1;
+    }
+    if (p[i] == '"' || p[i] == '\'') {
+        uint8_t q = p[i++];
+        val[0] = i;
+        while (i < n && p[i] != q) {
+            i++;
+        }
+        if (i >= n) {
+            return -1;
+        }
+        val[1] = i - val[0];
+        *pos = i + 1;
+        return 1;
+    }
+    if (p[i] == '>') {
+        *pos = i;
+        return 1;
+    }
+    val[0] = i;
+    while (i < n && !pre_ws(p[i]) && p[i] != '>') {
+        i++;
+    }
+    if (i >= n) {
+        return -1;
+    }
+    val[1] = i - val[0];
+    *pos = i;
+    return 1;
+}
+
+/* "extracting a character encoding from a meta element" (a content value) */
+static const enc *
+pre_content(const char *v, size_t len)
+{
+    size_t i = 0, j;
+    for (;;) {
+        while (i + 7 <= len && !ci_prefix(v + i, len - i, "charset")) {
+            i++;
+        }
+        if (i + 7 > len) {
+            return NULL;
+        }
+        i += 7;
+        while (i < len && pre_ws((uint8_t)v[i])) {
+            i++;
+        }
+        if (i < len && v[i] == '=') {
+            break;
+        }
+    }
+    i++;
+    while (i < len && pre_ws((uint8_t)v[i])) {
+        i++;
+    }
+    if (i >= len) {
+        return NULL;
+    }
+    if (v[i] == '"' || v[i] == '\'') {
+        for (j = i + 1; j < len && v[j] != v[i]; j++) {
+        }
+        return j < len ? enc_lookup(v + i + 1, j - i - 1) : NULL;
+    }
+    for (j = i; j < len && !pre_ws((uint8_t)v[j]) && v[j] != ';'; j++) {
+    }
+    return enc_lookup(v + i, j - i);
+}
+
+static int
+pre_is(const uint8_t *p, const size_t x[2], const char *lit)
+{
+    return ci_eq((const char *)p + x[0], x[1], lit);
+}
+
+/* The charset a <meta> declares, or NULL; p[*pos] is the byte after "<meta".
+ * At return *pos is at the '>' ending the tag, or n. */
+static const enc *
+pre_meta(const uint8_t *p, size_t n, size_t *pos)
+{
+    size_t nm[2], val[2];
+    int got_pragma = 0, need_pragma = -1, seen = 0, r, failed = 0;
+    const enc *cs = NULL;
+    while ((r = pre_attr(p, n, pos, nm, val)) == 1) {
+        int bit = pre_is(p, nm, "http-equiv") ? 1 : pre_is(p, nm, "content") ? 2
+                  : pre_is(p, nm, "charset")  ? 4 : 0;
+        if (bit == 0 || (seen & bit) != 0) {
+            continue; /* only the first of each name counts */
+        }
+        seen |= bit;
+        if (bit == 1) {
+            got_pragma = pre_is(p, val, "content-type");
+        } else if (bit == 2) {
+            const enc *e = pre_content((const char *)p + val[0], val[1]);
+            if (e != NULL && cs == NULL && !failed) {
+                cs = e;
+                need_pragma = 1;
+            }
+        } else if (cs == NULL && !failed) {
+            cs = enc_lookup((const char *)p + val[0], val[1]);
+            failed = cs == NULL;
+            need_pragma = 0;
+        }
+    }
+    if (r < 0) {
+        *pos = n;
+        return NULL;
+    }
+    if (need_pragma < 0 || (need_pragma == 1 && !got_pragma) || cs == NULL) {
+        return NULL;
+    }
+    return cs;
+}
+
+/* The first charset declared by a <meta> in the first PRESCAN_LEN bytes, or
+ * NULL. */
+static const enc *
+prescan(const uint8_t *p, size_t n)
+{
+    size_t i = 0, nm[2], val[2];
+    const enc *e;
+    const uint8_t *q;
+    int r;
+    if (n > PRESCAN_LEN) {
+        n = PRESCAN_LEN;
+    }
+    while (i < n && (q = (const uint8_t *)memchr(p + i, '<', n - i)) != NULL) {
+        i = (size_t)(q - p);
+        if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
+            /* to the first '>' after "<!--" that ends a "-->" ("<!-->" too) */
+            for (i += 4; i < n && !(p[i] == '>' && p[i - 1] == '-' && p[i - 2] == '-'); i++) {
+            }
+        } else if (n - i >= 6 && ci_prefix((const char *)p + i, n - i, "<meta") &&
+                   (pre_ws(p[i + 5]) || p[i + 5] == '/')) {
+            i += 5;
+            if ((e = pre_meta(p, n, &i)) != NULL) {
+                return e;
+            }
+        } else if (n - i >= 2 && (pre_alpha(p[i + 1]) ||
+                                  (n - i >= 3 && p[i + 1] == '/' && pre_alpha(p[i + 2])))) {
+            while (i < n && !pre_ws(p[i]) && p[i] != '>') {
+                i++;
+            }
+            while ((r = pre_attr(p, n, &i, nm, val)) == 1) {
+            }
+            if (r < 0) {
+                break; /* the end of the bytes */
+            }
+        } else if (n - i >= 2 && (p[i + 1] == '!' || p[i + 1] == '/' || p[i + 1] == '?')) {
+            while (i < n && p[i] != '>') {
+                i++;
+            }
+        }
+        i++;
+    }
+    return NULL;
 }
 
 /* Decodes the page into b (well-formed UTF-8 without NUL) and picks *used. */
@@ -1691,7 +1839,7 @@ decode_page(hx *h, const uint8_t *p, size_t n, const char *hint, quire__buf *b,
 {
     const enc *e = NULL, *he = hint != NULL ? enc_lookup(hint, strlen(hint)) : NULL;
     size_t bad = 0, i;
-    int high = 0, valid, r;
+    int high = 0, valid;
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         e = &enc_utf8;
         p += 3;
@@ -1717,9 +1865,7 @@ decode_page(hx *h, const uint8_t *p, size_t n, const char *hint, quire__buf *b,
         } else if (he != NULL) {
             e = he;
         } else {
-            if ((r = prescan(h, p, n, &e)) != 0) {
-                return r;
-            }
+            e = prescan(p, n);
             if (is_utf16(e)) {
                 e = &enc_utf8; /* WHATWG: a <meta> naming UTF-16 means UTF-8 */
             }

@@ -553,6 +553,45 @@ test_charset_other(void **state)
     done(&m);
 }
 
+/* The <meta> prescan follows the HTML standard's byte scanner: comments,
+ * other tags' attribute values and bogus comments hide a meta; content=
+ * counts only with http-equiv=content-type; the first charset attribute of
+ * a tag counts; an unknown label is skipped for the next <meta>. */
+static void
+test_charset_prescan(void **state)
+{
+    static const struct {
+        const char *page, *charset;
+    } cases[] = {
+        {"<!-- <meta charset=koi8-r> --><meta charset=windows-1251><title>x</title>",
+         "windows-1251"},
+        {"<!--><meta charset=koi8-r>", "koi8-r"}, /* "<!-->" is a whole comment */
+        {"<a title='<meta charset=koi8-r>'><meta charset=windows-1251>", "windows-1251"},
+        {"<?php <meta charset=koi8-r> ?><meta charset=windows-1251>", "windows-1251"},
+        {"<!doctype html><META CHARSET=\"KOI8-R\"><title>x</title>", "koi8-r"},
+        {"<meta content='text/html; charset=koi8-r'><title>x</title>", "utf-8"},
+        {"<meta content='text/html; charset=koi8-r' http-equiv=content-type>", "koi8-r"},
+        {"<meta http-equiv=Content-Type content=\"text/html;charset = 'koi8-r'\">", "koi8-r"},
+        {"<meta charset=koi8-r charset=windows-1251>", "koi8-r"},
+        {"<meta charset=bogus><meta charset=koi8-r>", "koi8-r"},
+        {"<meta/charset=koi8-r>", "koi8-r"},
+        {"<metal charset=koi8-r><meta charset=windows-1251>", "windows-1251"},
+        {"<meta charset=utf-16le><title>x</title>", "utf-8"},
+        {"<p>no declaration</p><meta charset", "utf-8"},
+    };
+    quire__html_meta m;
+    size_t i;
+    (void)state;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        extract((const uint8_t *)cases[i].page, strlen(cases[i].page), NULL, NULL, &m);
+        if (m.charset == NULL || strcmp(m.charset, cases[i].charset) != 0) {
+            fail_msg("case %zu: %s, not %s", i, m.charset != NULL ? m.charset : "(none)",
+                     cases[i].charset);
+        }
+        done(&m);
+    }
+}
+
 /* ====================================================================
  * Main text
  * ==================================================================== */
@@ -1259,6 +1298,7 @@ main(void)
         cmocka_unit_test(test_charset_latin1),
         cmocka_unit_test(test_charset_1251),
         cmocka_unit_test(test_charset_other),
+        cmocka_unit_test(test_charset_prescan),
         cmocka_unit_test(test_text_choice),
         cmocka_unit_test(test_text_article_body),
         cmocka_unit_test(test_text_br_and_divs),
