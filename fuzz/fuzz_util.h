@@ -49,18 +49,40 @@ fz_out_write(void *ctx, const void *buf, size_t len)
 /* A pool for a harness's large buffers (zlib state, blocks, the index),
  * kept for the next run instead of going back to ASan: under ASan every
  * large allocation is a fresh mmap, and page faults and munmap were half of
- * fuzz_roundtrip's and fuzz_warc_import's time. Sizes are stored in a
- * 16-byte header; ASan still sees every access past the end of a buffer
- * (each is exactly the size asked for). Use after free of these few
- * buffers is left to the other targets, which use malloc. One thread only:
- * the pool is not locked. */
+ * fuzz_roundtrip's and fuzz_warc_import's time. Buffers come in powers of
+ * two from 32 KiB, so that a growing buffer finds one again; a 16-byte
+ * header keeps the size asked for and the capacity. The bytes past the
+ * size asked for are poisoned for ASan, so every access past the end is
+ * still caught, and a reused buffer is uninitialized again for MSan. Use
+ * after free of these few buffers is left to the other targets, which use
+ * malloc. One thread only: the pool is not locked. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#define FZ_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define FZ_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#endif
+#if __has_feature(memory_sanitizer)
+#include <sanitizer/msan_interface.h>
+#define FZ_FRESH(p, n) __msan_allocated_memory((p), (n))
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define FZ_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define FZ_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#endif
+#ifndef FZ_POISON
+#define FZ_POISON(p, n) ((void)(p), (void)(n))
+#define FZ_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+#ifndef FZ_FRESH
+#define FZ_FRESH(p, n) ((void)(p), (void)(n))
+#endif
+
 #define FZ_POOL_MIN ((size_t)32 << 10)
 #define FZ_POOL_N 32
 typedef struct fz_pool {
-    struct {
-        size_t n;
-        unsigned char *p;
-    } slot[FZ_POOL_N];
+    unsigned char *slot[FZ_POOL_N]; /* free buffers (their headers) */
     size_t n;
 } fz_pool;
 
@@ -75,22 +97,33 @@ static inline void *
 fz_pool_get(void *opaque, size_t n)
 {
     fz_pool *pl = fz_pool_state();
-    unsigned char *p;
-    size_t i;
+    unsigned char *p = NULL;
+    size_t i, cap = n, hd[2];
     (void)opaque;
     if (n >= FZ_POOL_MIN) {
+        for (cap = FZ_POOL_MIN; cap < n && cap <= SIZE_MAX / 2; cap *= 2) {
+        }
+        if (cap < n) {
+            return NULL;
+        }
         for (i = 0; i < pl->n; i++) {
-            if (pl->slot[i].n == n) {
-                p = pl->slot[i].p;
+            memcpy(hd, pl->slot[i], sizeof hd);
+            if (hd[1] == cap) {
+                p = pl->slot[i];
                 pl->slot[i] = pl->slot[--pl->n];
-                return p + 16;
+                break;
             }
         }
     }
-    if (n > SIZE_MAX - 16 || (p = (unsigned char *)malloc(n + 16)) == NULL) {
+    if (p == NULL && (cap > SIZE_MAX - 16 || (p = (unsigned char *)malloc(cap + 16)) == NULL)) {
         return NULL;
     }
-    memcpy(p, &n, sizeof n);
+    hd[0] = n;
+    hd[1] = cap;
+    memcpy(p, hd, sizeof hd);
+    FZ_UNPOISON(p + 16, n);
+    FZ_FRESH(p + 16, n);
+    FZ_POISON(p + 16 + n, cap - n);
     return p + 16;
 }
 
@@ -99,19 +132,19 @@ fz_pool_put(void *opaque, void *q)
 {
     fz_pool *pl = fz_pool_state();
     unsigned char *p;
-    size_t n;
+    size_t hd[2];
     (void)opaque;
     if (q == NULL) {
         return;
     }
     p = (unsigned char *)q - 16;
-    memcpy(&n, p, sizeof n);
-    if (n >= FZ_POOL_MIN && pl->n < FZ_POOL_N) {
-        pl->slot[pl->n].n = n;
-        pl->slot[pl->n].p = p;
-        pl->n++;
+    memcpy(hd, p, sizeof hd);
+    if (hd[0] >= FZ_POOL_MIN && pl->n < FZ_POOL_N) {
+        FZ_POISON(p + 16, hd[1]); /* a use after free in the same run is caught */
+        pl->slot[pl->n++] = p;
         return;
     }
+    FZ_UNPOISON(p + 16, hd[1]);
     free(p);
 }
 
