@@ -153,5 +153,17 @@ quire__mul_ok(size_t a, size_t b, size_t *out)
     *out = a * b;
     return 1;
 }
+/* p[0..n) as lower-case hex into out (2n + 1 bytes, NUL-terminated) */
+static inline void
+quire__hex(char *out, const uint8_t *p, size_t n)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hx[p[i] >> 4];
+        out[2 * i + 1] = hx[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
 
 #endif

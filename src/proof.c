@@ -195,18 +195,6 @@ emit(prun *P, int code, int severity, uint64_t offset, int64_t article, const ch
     }
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    size_t i;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hx[p[i] >> 4];
-        out[2 * i + 1] = hx[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* every signature of the seal, then the trust policy (as src/verify.c) */
 static void
 check_signatures(prun *P, const quire__proof *p, const quire_keyring *kr)
@@ -303,7 +291,7 @@ check_consistency(prun *P, const quire__proof *p)
         }
         I->old_root_known = 1;
         memcpy(I->old_root, fr, 32);
-        hex(fr, 32, hx);
+        quire__hex(hx, fr, 32);
         emit(P, QUIRE_OK, QUIRE_SEV_INFO, p->cons_off, -1, "proof consistency path", NULL,
              "extends the tree of %llu article%s with root %s", (unsigned long long)m,
              m == 1 ? "" : "s", hx);
@@ -412,8 +400,8 @@ verify_impl(const void *buf, size_t len, const quire_keyring *kr, quire_article 
 
     /* the statement is about this archive, and its tree holds the article */
     if (memcmp(p->st.archive_id, p->archive_id, 16) != 0) {
-        hex(p->st.archive_id, 16, h1);
-        hex(p->archive_id, 16, h2);
+        quire__hex(h1, p->st.archive_id, 16);
+        quire__hex(h2, p->archive_id, 16);
         emit(&P, QUIRE_E_ARCHIVE_ID, QUIRE_SEV_ERROR, so + 16, art, "statement archive id", NULL,
              "the seal was made for archive %s, the proof names archive %s", h1, h2);
     }

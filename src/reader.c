@@ -575,29 +575,42 @@ inflate_block(quire_reader *r, const quire__block_head *h, uint64_t frame_at, in
     return 0;
 }
 
+/* Reads the BLOK frame at off (ending by end) and decodes its header into
+ * *h; size, unless 0, is the frame size the index gives it. */
+static int
+read_block_head(quire_reader *r, uint64_t off, uint64_t end, uint64_t size, int64_t article,
+                quire__block_head *h, quire_diag *d)
+{
+    quire__frame f;
+    quire__cur c;
+    int e;
+    if ((e = quire__reader_frame_at(r, off, end, &f, d, article, "block frame")) != 0) {
+        return e;
+    }
+    if (f.type != QUIRE__FT_BLOK || (size != 0 && (uint64_t)f.len + QUIRE__FRAME_OVERHEAD != size)) {
+        return QUIRE__FAIL(d, QUIRE_E_INDEX, off, article, "block frame");
+    }
+    quire__cur_init(&c, f.payload, f.len, off + QUIRE__FRAME_HEAD);
+    if (quire__block_head_decode(&c, &r->lim, h) != 0) {
+        return quire__fail_cur(d, &c, article);
+    }
+    return 0;
+}
+
 /* Inflates the whole block of the BLOK frame at off into r->ref, for the
  * records that parts refer to [5.6] (scan mode; the indexed reader takes
  * them from its cache). */
 static int
 load_ref_block(quire_reader *r, uint64_t off, int64_t article, quire_diag *d)
 {
-    quire__frame f;
     quire__block_head h;
-    quire__cur c;
     int e;
     if (r->ref_ok && r->ref_frame == off) {
         return 0;
     }
     r->ref_ok = 0;
-    if ((e = quire__reader_frame_at(r, off, r->len, &f, d, article, "block frame")) != 0) {
+    if ((e = read_block_head(r, off, r->len, 0, article, &h, d)) != 0) {
         return e;
-    }
-    if (f.type != QUIRE__FT_BLOK) {
-        return QUIRE__FAIL(d, QUIRE_E_INDEX, off, article, "block frame");
-    }
-    quire__cur_init(&c, f.payload, f.len, off + QUIRE__FRAME_HEAD);
-    if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
-        return quire__fail_cur(d, &c, article);
     }
     if ((e = inflate_to(r, &h, off, article, h.raw_size, &r->ref, &r->ref_cap, d)) != 0) {
         return e;
@@ -723,9 +736,7 @@ cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article, quire__c
            quire_diag *d)
 {
     quire__iblock ib;
-    quire__frame f;
     quire__block_head h;
-    quire__cur c;
     quire__cblock *cb;
     size_t i, bytes = 0;
     int e;
@@ -745,16 +756,9 @@ cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article, quire__c
          * again for every article, so take the whole block this time */
         need = ib.raw_size;
     }
-    if ((e = quire__reader_frame_at(r, ib.frame_offset, ib.frame_offset + ib.frame_size, &f, d,
-                                    article, "block frame")) != 0) {
+    if ((e = read_block_head(r, ib.frame_offset, ib.frame_offset + ib.frame_size, ib.frame_size,
+                             article, &h, d)) != 0) {
         return e;
-    }
-    if (f.type != QUIRE__FT_BLOK || (uint64_t)f.len + QUIRE__FRAME_OVERHEAD != ib.frame_size) {
-        return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, article, "block frame");
-    }
-    quire__cur_init(&c, f.payload, f.len, ib.frame_offset + QUIRE__FRAME_HEAD);
-    if (quire__block_head_decode(&c, &r->lim, &h) != 0) {
-        return quire__fail_cur(d, &c, article);
     }
     if (h.raw_size != ib.raw_size || h.n_records != ib.n_records ||
         h.first_article != ib.first_article) {

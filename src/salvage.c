@@ -1347,18 +1347,6 @@ jstring(jbuf *j, const char *name, size_t max_bytes)
 }
 
 static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    size_t i;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hx[p[i] >> 4];
-        out[2 * i + 1] = hx[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-static void
 build_comment(salv *S, const char *name, int with_list, jbuf *j)
 {
     quire_salvage_report *R = S->rep;
@@ -1379,7 +1367,7 @@ build_comment(salv *S, const char *name, int with_list, jbuf *j)
          (unsigned long long)R->verified);
     if (R->has_verified_root) {
         char hx[65];
-        hex(R->verified_root, 32, hx);
+        quire__hex(hx, R->verified_root, 32);
         jput(j, "\"%s\"", hx);
     } else {
         jput(j, "null");

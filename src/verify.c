@@ -213,18 +213,6 @@ emit_diag(run *R, const quire_diag *d, int64_t frame, const char *prefix)
          d->detail != NULL ? d->detail : "", d->detail != NULL ? ")" : "");
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    size_t i;
-    for (i = 0; i < n; i++) {
-        out[2 * i] = hx[p[i] >> 4];
-        out[2 * i + 1] = hx[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /* ---- structure: walk every frame [3.5] ---- */
 
 #define WALK_CRC_STEP ((size_t)1 << 20)
@@ -441,7 +429,7 @@ check_seal(run *R, quire_reader *r)
     S->checkpoint = st->checkpoint;
     S->created = st->created;
     if (memcmp(st->archive_id, r->ix.archive_id, 16) != 0) {
-        hex(st->archive_id, 16, hx);
+        quire__hex(hx, st->archive_id, 16);
         emit(R, QUIRE_E_ARCHIVE_ID, QUIRE_SEV_ERROR, so + 16, sf, -1, "statement archive id",
              NULL, "the seal was made for archive %s, not this one", hx);
     }
