@@ -43,6 +43,7 @@
 #define QUIRE__HTML_MAX_LIST ((size_t)1000)       /* authors, keywords */
 #define QUIRE__HTML_MAX_TEXT ((size_t)16 << 20)   /* bytes of main text */
 #define QUIRE__HTML_MAX_TAGS ((size_t)200000)     /* '<' parsed: the page is cut before the next */
+#define QUIRE__HTML_MAX_ATTRS ((size_t)200000)    /* attributes of a page given to libxml2 */
 
 /* Every string is owned by the struct (quire__html_meta_free), NUL-terminated, valid UTF-8,
  * free of NUL and of C0 controls except '\n' (only the text holds '\n'), trimmed, with white

@@ -701,6 +701,53 @@ test_tag_cap(void **state)
     done(&m);
 }
 
+/* A page of `tags` elements of 100 attributes each, then a <meta> description:
+ * the attributes after the page's 200,000th are removed before parsing
+ * (libxml2 takes ~300 bytes an attribute), the elements stay. */
+static void
+attr_page(size_t tags, quire__html_meta *m)
+{
+    static const char head[] = "<html><head><title>Early</title></head><body>";
+    static const char tail[] = "<meta name=\"description\" content=\"Late\">"
+                               "<h1>Heading</h1></body></html>";
+    char tag[1024];
+    size_t k, tl = 0, n, i, at;
+    uint8_t *p;
+    tl += (size_t)snprintf(tag, sizeof tag, "<i");
+    for (k = 0; k < 100; k++) {
+        tl += (size_t)snprintf(tag + tl, sizeof tag - tl, " a%zu=1", k);
+    }
+    tl += (size_t)snprintf(tag + tl, sizeof tag - tl, "></i>");
+    n = strlen(head) + tl * tags + strlen(tail);
+    p = (uint8_t *)malloc(n);
+    assert_non_null(p);
+    memcpy(p, head, strlen(head));
+    at = strlen(head);
+    for (i = 0; i < tags; i++, at += tl) {
+        memcpy(p + at, tag, tl);
+    }
+    memcpy(p + at, tail, strlen(tail));
+    extract(p, n, NULL, NULL, m);
+    free(p);
+}
+
+static void
+test_attr_cap(void **state)
+{
+    quire__html_meta m;
+    (void)state;
+    /* 1,999 x 100 + 2: the meta's attributes are the 199,901st and 2nd */
+    attr_page(1999, &m);
+    str_is(m.title, "Early");
+    str_is(m.description, "Late");
+    done(&m);
+    /* 2,001 x 100: the meta's attributes would be the 200,101st and 2nd */
+    attr_page(2001, &m);
+    str_is(m.title, "Early");
+    str_is(m.description, NULL);
+    done(&m);
+}
+
 static void
 test_empty(void **state)
 {
@@ -1310,6 +1357,7 @@ main(void)
         cmocka_unit_test(test_many_attributes),
         cmocka_unit_test(test_text_limit),
         cmocka_unit_test(test_tag_cap),
+        cmocka_unit_test(test_attr_cap),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_silent),
         cmocka_unit_test(test_corpus_newspaper4k),
