@@ -568,8 +568,8 @@ decode_body(wimp *I, const uint8_t *p, size_t n, int raw)
         quire__put_bytes(&I->dec, out, sizeof out - z.avail_out);
     } while (zr == Z_OK && I->dec.err == 0 && (z.avail_out == 0 || z.avail_in > 0));
     inflateEnd(&z);
-    if (I->dec.err == QUIRE_E_NOMEM) {
-        return QUIRE_E_NOMEM;
+    if (I->dec.err == QUIRE_E_NOMEM || zr == Z_MEM_ERROR) {
+        return QUIRE_E_NOMEM; /* zlib allocates its window in inflate() */
     }
     return zr == Z_STREAM_END || (zr == Z_OK && I->dec.len > 0) || zr == Z_BUF_ERROR ? 0 : -1;
 }
