@@ -53,7 +53,10 @@ NOTES = """Rows with artifacts, looked into:
   nothing to fix. Benchmarks no longer pause running campaigns for longer than a second.
 - 2026-11-28T09:25:18Z fuzz warc_import and html: interrupted with SIGINT (libFuzzer's exit
   status 72, its final statistics kept) to free both cores for the benchmark; the same targets
-  went on afterwards for the CPU time still missing."""
+  went on afterwards for the CPU time still missing.
+- 2026-11-28T11:02:18Z fuzz html (exit 72): stopped with SIGINT to restart html on a binary with
+  that session's HTML changes (the charset prescan); campaign.sh was stopped with it, so this row
+  was written by hand from the run's log and its time file, in the same format."""
 
 
 def targets():
