@@ -56,7 +56,10 @@ NOTES = """Rows with artifacts, looked into:
   went on afterwards for the CPU time still missing.
 - 2026-11-28T11:02:18Z fuzz html (exit 72): stopped with SIGINT to restart html on a binary with
   that session's HTML changes (the charset prescan); campaign.sh was stopped with it, so this row
-  was written by hand from the run's log and its time file, in the same format."""
+  was written by hand from the run's log and its time file, in the same format.
+- 2026-11-28T13:09:53Z fuzz index and keys (exit 72): stopped with SIGINT at the end of session 4
+  so that their new inputs could be merged before its last CI run; both go on next session for
+  the CPU time still missing."""
 
 
 def targets():
