@@ -1619,12 +1619,6 @@ parse_capped(hx *h, const uint8_t *p, size_t n, int *oom)
  * against n before use; the end of the bytes ends the scan. */
 
 static int
-pre_ws(uint8_t c)
-{
-    return c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D || c == 0x20;
-}
-
-static int
 pre_alpha(uint8_t c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -1638,7 +1632,7 @@ static int
 pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
 {
     size_t i = *pos;
-    while (i < n && (pre_ws(p[i]) || p[i] == '/')) {
+    while (i < n && (is_space(p[i]) || p[i] == '/')) {
         i++;
     }
     if (i >= n) {
@@ -1654,7 +1648,7 @@ pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
         if (i >= n) {
             return -1;
         }
-        if ((p[i] == '=' && i > nm[0]) || pre_ws(p[i]) || p[i] == '/' || p[i] == '>') {
+        if ((p[i] == '=' && i > nm[0]) || is_space(p[i]) || p[i] == '/' || p[i] == '>') {
             break;
         }
     }
@@ -1663,7 +1657,7 @@ pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
         *pos = i;
         return 1;
     }
-    while (i < n && pre_ws(p[i])) {
+    while (i < n && is_space(p[i])) {
         i++;
     }
     if (i >= n) {
@@ -1674,7 +1668,7 @@ pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
         return 1;
     }
     i++;
-    while (i < n && pre_ws(p[i])) {
+    while (i < n && is_space(p[i])) {
         i++;
     }
     if (i >= n) {
@@ -1698,7 +1692,7 @@ pre_attr(const uint8_t *p, size_t n, size_t *pos, size_t nm[2], size_t val[2])
         return 1;
     }
     val[0] = i;
-    while (i < n && !pre_ws(p[i]) && p[i] != '>') {
+    while (i < n && !is_space(p[i]) && p[i] != '>') {
         i++;
     }
     if (i >= n) {
@@ -1722,7 +1716,7 @@ pre_content(const char *v, size_t len)
             return NULL;
         }
         i += 7;
-        while (i < len && pre_ws((uint8_t)v[i])) {
+        while (i < len && is_space((uint8_t)v[i])) {
             i++;
         }
         if (i < len && v[i] == '=') {
@@ -1730,7 +1724,7 @@ pre_content(const char *v, size_t len)
         }
     }
     i++;
-    while (i < len && pre_ws((uint8_t)v[i])) {
+    while (i < len && is_space((uint8_t)v[i])) {
         i++;
     }
     if (i >= len) {
@@ -1741,7 +1735,7 @@ pre_content(const char *v, size_t len)
         }
         return j < len ? enc_lookup(v + i + 1, j - i - 1) : NULL;
     }
-    for (j = i; j < len && !pre_ws((uint8_t)v[j]) && v[j] != ';'; j++) {
+    for (j = i; j < len && !is_space((uint8_t)v[j]) && v[j] != ';'; j++) {
     }
     return enc_lookup(v + i, j - i);
 }
@@ -1810,14 +1804,14 @@ prescan(const uint8_t *p, size_t n)
             for (i += 4; i < n && !(p[i] == '>' && p[i - 1] == '-' && p[i - 2] == '-'); i++) {
             }
         } else if (n - i >= 6 && ci_prefix((const char *)p + i, n - i, "<meta") &&
-                   (pre_ws(p[i + 5]) || p[i + 5] == '/')) {
+                   (is_space(p[i + 5]) || p[i + 5] == '/')) {
             i += 5;
             if ((e = pre_meta(p, n, &i)) != NULL) {
                 return e;
             }
         } else if (n - i >= 2 && (pre_alpha(p[i + 1]) ||
                                   (n - i >= 3 && p[i + 1] == '/' && pre_alpha(p[i + 2])))) {
-            while (i < n && !pre_ws(p[i]) && p[i] != '>') {
+            while (i < n && !is_space(p[i]) && p[i] != '>') {
                 i++;
             }
             while ((r = pre_attr(p, n, &i, nm, val)) == 1) {
