@@ -48,6 +48,26 @@ put_record(fz_out *o, const char *type, const char *id, const char *extra, const
     assert_int_equal(fz_out_write(o, "\r\n\r\n", 4), 0);
 }
 
+/* Appends p[0..n) to out as one gzip member. */
+static void
+gzip_to(fz_out *out, const uint8_t *p, size_t n)
+{
+    uLongf zl = compressBound((uLong)n) + 64;
+    uint8_t *z = (uint8_t *)malloc(zl);
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    assert_non_null(z);
+    assert_int_equal(deflateInit2(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    s.next_in = (Bytef *)(uintptr_t)p;
+    s.avail_in = (uInt)n;
+    s.next_out = z;
+    s.avail_out = (uInt)zl;
+    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(fz_out_write(out, z, zl - s.avail_out), 0);
+    deflateEnd(&s);
+    free(z);
+}
+
 /* mode 0 plain, 1 gzip per record, 2 gzip whole */
 static void
 make_crawl(fz_out *out, int mode)
@@ -86,40 +106,14 @@ make_crawl(fz_out *out, int mode)
     memset(out, 0, sizeof *out);
     for (i = 0; i < 5; i++) {
         if (mode == 1) {
-            uLongf zl = compressBound((uLong)recs[i].len) + 64;
-            uint8_t *z = (uint8_t *)malloc(zl);
-            z_stream s;
-            memset(&s, 0, sizeof s);
-            assert_non_null(z);
-            assert_int_equal(deflateInit2(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
-            s.next_in = recs[i].p;
-            s.avail_in = (uInt)recs[i].len;
-            s.next_out = z;
-            s.avail_out = (uInt)zl;
-            assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-            assert_int_equal(fz_out_write(out, z, zl - s.avail_out), 0);
-            deflateEnd(&s);
-            free(z);
+            gzip_to(out, recs[i].p, recs[i].len);
         } else {
             assert_int_equal(fz_out_write(mode == 2 ? &all : out, recs[i].p, recs[i].len), 0);
         }
         free(recs[i].p);
     }
     if (mode == 2) {
-        uLongf zl = compressBound((uLong)all.len) + 64;
-        uint8_t *z = (uint8_t *)malloc(zl);
-        z_stream s;
-        memset(&s, 0, sizeof s);
-        assert_non_null(z);
-        assert_int_equal(deflateInit2(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
-        s.next_in = all.p;
-        s.avail_in = (uInt)all.len;
-        s.next_out = z;
-        s.avail_out = (uInt)zl;
-        assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-        assert_int_equal(fz_out_write(out, z, zl - s.avail_out), 0);
-        deflateEnd(&s);
-        free(z);
+        gzip_to(out, all.p, all.len);
         free(all.p);
     }
 }
@@ -256,16 +250,14 @@ test_import_nomem(void **state)
 }
 
 /* A failing allocation at every site of an import whose page is gzip
- * Content-Encoded and whose records are gzip members (zlib's memory comes
- * from the same allocator): NOMEM or the very archive of a run without
- * failures, never a different one (a failure taken for a bad encoding). */
+ * Content-Encoded (zlib's memory comes from the same allocator): NOMEM or
+ * the very archive of a run without failures, never a different one (a
+ * failure taken for a bad encoding). */
 static void
 test_import_nomem_encoded(void **state)
 {
-    fz_out in, ref, out, page;
+    fz_out in, ref, out, page, gz;
     char resp[4096], extra[512];
-    uint8_t gz[2048];
-    z_stream s;
     long k;
     int n, done = 0;
     quire_warc_summary sum;
@@ -280,27 +272,22 @@ test_import_nomem_encoded(void **state)
         assert_int_equal(fz_out_write(&page, para, (size_t)n), 0);
     }
     assert_int_equal(fz_out_write(&page, "</article></body></html>", 24), 0);
-    memset(&s, 0, sizeof s);
-    assert_int_equal(deflateInit2(&s, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    s.next_in = page.p;
-    s.avail_in = (uInt)page.len;
-    s.next_out = gz;
-    s.avail_out = (uInt)sizeof gz;
-    assert_int_equal(deflate(&s, Z_FINISH), Z_STREAM_END);
-    deflateEnd(&s);
+    memset(&gz, 0, sizeof gz);
+    gzip_to(&gz, page.p, page.len);
     free(page.p);
     n = snprintf(resp, sizeof resp,
                  "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
                  "Content-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n",
-                 sizeof gz - s.avail_out);
-    assert_true(n > 0 && (size_t)n + sizeof gz <= sizeof resp);
-    memcpy(resp + n, gz, sizeof gz - s.avail_out);
+                 gz.len);
+    assert_true(n > 0 && (size_t)n + gz.len <= sizeof resp);
+    memcpy(resp + n, gz.p, gz.len);
     snprintf(extra, sizeof extra,
              "WARC-Target-URI: http://news.example/ferry\r\n"
              "Content-Type: application/http; msgtype=response\r\n");
     memset(&in, 0, sizeof in);
     put_record(&in, "response", "66666666-6666-4666-8666-666666666666", extra, resp,
-               (size_t)n + sizeof gz - s.avail_out);
+               (size_t)n + gz.len);
+    free(gz.p);
     assert_int_equal(import_into(&in, &ref, NULL, &sum), 0);
     assert_int_equal(sum.articles, 1);
     for (k = 0; !done && k < 100000; k++) {
