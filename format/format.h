@@ -34,6 +34,10 @@ extern const uint8_t quire__magic[QUIRE__MAGIC_LEN];
 
 #define QUIRE__CODEC_STORED 0
 #define QUIRE__CODEC_ZLIB 1
+#define QUIRE__CODEC_PAGED 2        /* [7.1] index only: zlib pages */
+#define QUIRE__PAGE_MIN 256u        /* [7.1] index page size bounds */
+#define QUIRE__PAGE_MAX 1048576u
+#define QUIRE__PAGE_HEAD 8          /* [7.1] page_size, n_pages */
 #define QUIRE__BLOCK_F_DICT 0x01
 
 /* frame types, as little-endian u32 of their four ASCII letters */
@@ -201,11 +205,24 @@ int quire__time_parse(const uint8_t *s, size_t len, int64_t *secs);
 typedef struct quire__env_head {
     uint8_t codec;
     uint64_t raw_size;
-    const uint8_t *data;
+    const uint8_t *data; /* codec 2: the pages, after the directory */
     size_t data_len;
+    /* codec 2 [7.1] */
+    uint32_t page_size;
+    uint32_t n_pages;
+    const uint8_t *dir; /* n_pages x u64: end of each page in data */
+    uint64_t dir_at;    /* offset of dir in the cursor's terms */
 } quire__env_head;
 void quire__env_head_encode(quire__buf *b, uint8_t codec, uint64_t raw_size);
+/* Codec 2: the page size, then the page count and directory; the caller
+ * appends the pages. */
+void quire__env_pages_encode(quire__buf *b, uint32_t page_size, uint32_t n_pages);
 int quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h);
+/* Codec 2: page k's zlib stream (data + *start, *len bytes) and its
+ * uncompressed size, after the checks of 7.1 that concern page k alone.
+ * On failure returns the code, *at the offset (relative to dir) and *what. */
+int quire__env_page(const quire__env_head *h, const quire__limits *l, uint32_t k, size_t *start,
+                    size_t *len, size_t *raw, uint64_t *at, const char **what);
 
 typedef struct quire__iblock {
     uint64_t frame_offset;
@@ -225,6 +242,57 @@ typedef struct quire__index {
     uint64_t n_dates;
     const uint8_t *dates;    /* n_dates x QUIRE__PAIR_ENTRY */
 } quire__index;
+/* Where the tables of an uncompressed index of raw_size bytes lie [7.1],
+ * found with three small reads: the 32-byte head, then the URL count at
+ * urls_at - 8, then the date count at dates_at - 8. Offsets are in the
+ * uncompressed index. */
+typedef struct quire__ixlayout {
+    uint64_t raw_size;
+    uint64_t n_articles, n_blocks, n_urls, n_dates;
+    uint64_t blocks_at, articles_at, urls_at, dates_at;
+} quire__ixlayout;
+/* The size checks of 7.1, in order. Each step returns 0 or the failure's
+ * code, with *at (offset in the index) and *what. head: min(raw_size, 32)
+ * bytes; count: the 8 bytes at the step's count, when they exist. */
+int quire__ixlayout_head(quire__ixlayout *lo, uint64_t raw_size, const uint8_t *head,
+                         const quire__limits *l, uint64_t *at, const char **what);
+int quire__ixlayout_urls(quire__ixlayout *lo, const uint8_t *count, const quire__limits *l,
+                         uint64_t *at, const char **what);
+int quire__ixlayout_dates(quire__ixlayout *lo, const uint8_t *count, const quire__limits *l,
+                          uint64_t *at, const char **what);
+
+/* The content rules of 7.2-7.5, one entry at a time, in table order: the
+ * flat decoder and verify's walk over a paged index share them. Each step
+ * returns 0 or the code, with *at the offset inside the entry (negative:
+ * inside the one before) and *what. */
+typedef struct quire__ixwalk {
+    const quire__limits *l;
+    uint64_t n_articles, max_offset;
+    uint64_t next_first, prev_end; /* block table */
+    quire__iblock b;               /* article table: the current block */
+    uint64_t blk, expect_off;
+    int in_block;
+    uint8_t prev[16]; /* pair tables */
+} quire__ixwalk;
+void quire__ixwalk_init(quire__ixwalk *w, const quire__limits *l, uint64_t n_articles,
+                        uint64_t max_offset);
+void quire__iblock_load(const uint8_t *e, quire__iblock *b);
+int quire__ixwalk_block(quire__ixwalk *w, const uint8_t *e, int64_t *at, const char **what);
+int quire__ixwalk_blocks_end(const quire__ixwalk *w, const char **what);
+/* 1 when article i lies past the current block: pass the next block's
+ * entry to quire__ixwalk_enter first. */
+int quire__ixwalk_past(const quire__ixwalk *w, uint64_t i);
+int quire__ixwalk_enter(quire__ixwalk *w, const quire__iblock *b, int64_t *at, const char **what);
+int quire__ixwalk_article(quire__ixwalk *w, const uint8_t *e, int64_t *at, const char **what);
+int quire__ixwalk_articles_end(const quire__ixwalk *w, int64_t *at, const char **what);
+/* The URL (signed_key 0) or date (1) table; i counts from 0 per table. */
+int quire__ixwalk_pair(quire__ixwalk *w, uint64_t i, const uint8_t *e, int signed_key,
+                       int64_t *at, const char **what);
+/* The checks of 7.3 that need no other article entry: article i's entry
+ * (block bno, offset, length) against its block's entry b. */
+int quire__ix_article_check(const quire__iblock *b, uint64_t i, uint32_t offset, uint32_t len,
+                            const quire__limits *l, int64_t *at, const char **what);
+
 /* Decodes and fully validates an uncompressed index: every table's size,
  * block contiguity, entry placement, sort order. The pointers point into
  * c->buf. max_offset bounds block frame offsets (the index frame's own). */

@@ -735,22 +735,81 @@ quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h
     if (c->err != 0) {
         return c->err;
     }
-    if (h->codec != QUIRE__CODEC_STORED && h->codec != QUIRE__CODEC_ZLIB) {
+    if (h->codec != QUIRE__CODEC_STORED && h->codec != QUIRE__CODEC_ZLIB &&
+        h->codec != QUIRE__CODEC_PAGED) {
         return quire__cur_fail_at(c, at, QUIRE_E_CODEC, "index codec");
     }
     if (h->raw_size > l->index) {
         return quire__cur_fail_at(c, at + 4, QUIRE_E_LIMIT, "index uncompressed size");
+    }
+    h->page_size = 0;
+    h->n_pages = 0;
+    h->dir = NULL;
+    h->dir_at = 0;
+    if (h->codec == QUIRE__CODEC_PAGED) {
+        uint32_t ps = quire__get_u32(c, "index page size");
+        uint32_t np = quire__get_u32(c, "index page count");
+        if (c->err != 0) {
+            return c->err;
+        }
+        if (ps < QUIRE__PAGE_MIN || ps > QUIRE__PAGE_MAX || (ps & (ps - 1)) != 0) {
+            return quire__cur_fail_at(c, at + 12, QUIRE_E_INDEX, "index page size");
+        }
+        if (np != (h->raw_size + ps - 1) / ps) {
+            return quire__cur_fail_at(c, at + 16, QUIRE_E_INDEX, "index page count");
+        }
+        if (np > quire__cur_left(c) / 8) {
+            return quire__cur_fail_at(c, at + 16, QUIRE_E_TRUNCATED, "index page directory");
+        }
+        h->page_size = ps;
+        h->n_pages = np;
+        h->dir_at = c->off;
+        h->dir = quire__get_bytes(c, (size_t)np * 8, "index page directory");
+        h->data_len = quire__cur_left(c);
+        if (np == 0 ? h->data_len != 0 : quire__ld64(h->dir + (size_t)(np - 1) * 8) != h->data_len) {
+            return quire__cur_fail_at(c, h->dir_at + (np == 0 ? 0 : (size_t)(np - 1) * 8),
+                                      QUIRE_E_INDEX, "index page directory");
+        }
     }
     h->data_len = quire__cur_left(c);
     h->data = quire__get_bytes(c, h->data_len, "index data");
     if (h->codec == QUIRE__CODEC_STORED && h->data_len != h->raw_size) {
         return quire__cur_fail_at(c, at + 4, QUIRE_E_INDEX, "stored index size");
     }
-    if (h->codec == QUIRE__CODEC_ZLIB &&
+    if (h->codec != QUIRE__CODEC_STORED &&
         h->raw_size > l->ratio * (uint64_t)(h->data_len > 0 ? h->data_len : 1)) {
         return quire__cur_fail_at(c, at + 4, QUIRE_E_LIMIT, "index compression ratio");
     }
     return c->err;
+}
+
+void
+quire__env_pages_encode(quire__buf *b, uint32_t page_size, uint32_t n_pages)
+{
+    quire__put_u32(b, page_size);
+    quire__put_u32(b, n_pages);
+}
+
+int
+quire__env_page(const quire__env_head *h, const quire__limits *l, uint32_t k, size_t *start,
+                size_t *len, size_t *raw, uint64_t *at, const char **what)
+{
+    uint64_t s = k == 0 ? 0 : quire__ld64(h->dir + (size_t)(k - 1) * 8);
+    uint64_t e = quire__ld64(h->dir + (size_t)k * 8);
+    uint64_t r = k + 1 < h->n_pages ? h->page_size : h->raw_size - (uint64_t)k * h->page_size;
+    *at = (uint64_t)k * 8;
+    if (s >= e || e > h->data_len) {
+        *what = "index page directory";
+        return QUIRE_E_INDEX;
+    }
+    if (r > l->ratio * (e - s)) {
+        *what = "index compression ratio";
+        return QUIRE_E_LIMIT;
+    }
+    *start = (size_t)s;
+    *len = (size_t)(e - s);
+    *raw = (size_t)r;
+    return 0;
 }
 
 /* ====================================================================== */

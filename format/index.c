@@ -51,12 +51,7 @@ quire__index_put_article(quire__buf *b, const uint8_t digest[32], uint32_t block
 void
 quire__index_block(const quire__index *ix, uint64_t i, quire__iblock *b)
 {
-    const uint8_t *p = ix->blocks + i * QUIRE__BLOCK_ENTRY;
-    b->frame_offset = quire__ld64(p);
-    b->frame_size = quire__ld32(p + 8);
-    b->raw_size = quire__ld32(p + 12);
-    b->first_article = quire__ld64(p + 16);
-    b->n_records = quire__ld32(p + 24);
+    quire__iblock_load(ix->blocks + i * QUIRE__BLOCK_ENTRY, b);
 }
 
 void
@@ -212,149 +207,320 @@ quire__pairs_sort(uint8_t *pairs, size_t n, int signed_key)
     }
 }
 
-/* Reads a count then count x size bytes, checking the limit and the bytes
- * that remain before forming the product. */
-static const uint8_t *
-get_table(quire__cur *c, uint64_t *count, uint64_t max, size_t size, const char *what)
+/* ---- layout [7.1] ---- */
+
+int
+quire__ixlayout_head(quire__ixlayout *lo, uint64_t raw_size, const uint8_t *head,
+                     const quire__limits *l, uint64_t *at, const char **what)
 {
-    size_t at = c->off;
-    *count = quire__get_u64(c, what);
-    if (c->err != 0) {
-        return NULL;
+    uint64_t na, nb, left;
+    memset(lo, 0, sizeof *lo);
+    lo->raw_size = raw_size;
+    if (raw_size < 32) {
+        *at = raw_size < 16 ? 0 : raw_size < 24 ? 16 : 24;
+        *what = raw_size < 16   ? "index archive id"
+                : raw_size < 24 ? "index article count"
+                                : "index block count";
+        return QUIRE_E_TRUNCATED;
     }
-    if (*count > max) {
-        quire__cur_fail_at(c, at, QUIRE_E_LIMIT, what);
-        return NULL;
+    na = quire__ld64(head + 16);
+    nb = quire__ld64(head + 24);
+    *at = 16;
+    *what = "index article count";
+    if (na > l->articles) {
+        return QUIRE_E_LIMIT;
     }
-    if (*count > quire__cur_left(c) / size) {
-        quire__cur_fail_at(c, at, QUIRE_E_TRUNCATED, what);
-        return NULL;
+    if (nb > na || nb > (raw_size - 32) / QUIRE__BLOCK_ENTRY) {
+        *at = 24;
+        *what = "index block count";
+        return nb > na ? QUIRE_E_INDEX : QUIRE_E_TRUNCATED;
     }
-    return quire__get_bytes(c, (size_t)*count * size, what);
+    left = raw_size - 32 - nb * QUIRE__BLOCK_ENTRY;
+    if (na > left / QUIRE__ARTICLE_ENTRY) {
+        return QUIRE_E_TRUNCATED;
+    }
+    lo->n_articles = na;
+    lo->n_blocks = nb;
+    lo->blocks_at = 32;
+    lo->articles_at = 32 + nb * QUIRE__BLOCK_ENTRY;
+    lo->urls_at = lo->articles_at + na * QUIRE__ARTICLE_ENTRY + 8;
+    return 0;
+}
+
+/* a pair table's count at pos - 8, then its entries */
+static int
+layout_pairs(const quire__ixlayout *lo, uint64_t pos, const uint8_t *count, uint64_t max,
+             uint64_t *n, uint64_t *at)
+{
+    uint64_t left;
+    *at = pos - 8;
+    if (lo->raw_size < pos) {
+        return QUIRE_E_TRUNCATED;
+    }
+    *n = quire__ld64(count);
+    if (*n > max) {
+        return QUIRE_E_LIMIT;
+    }
+    left = lo->raw_size - pos;
+    if (*n > left / QUIRE__PAIR_ENTRY) {
+        return QUIRE_E_TRUNCATED;
+    }
+    return 0;
+}
+
+int
+quire__ixlayout_urls(quire__ixlayout *lo, const uint8_t *count, const quire__limits *l,
+                     uint64_t *at, const char **what)
+{
+    int e;
+    *what = "index URL table";
+    if ((e = layout_pairs(lo, lo->urls_at, count, l->articles * 2, &lo->n_urls, at)) != 0) {
+        return e;
+    }
+    lo->dates_at = lo->urls_at + lo->n_urls * QUIRE__PAIR_ENTRY + 8;
+    return 0;
+}
+
+int
+quire__ixlayout_dates(quire__ixlayout *lo, const uint8_t *count, const quire__limits *l,
+                      uint64_t *at, const char **what)
+{
+    int e;
+    uint64_t end;
+    *what = "index date table";
+    if ((e = layout_pairs(lo, lo->dates_at, count, l->articles, &lo->n_dates, at)) != 0) {
+        return e;
+    }
+    end = lo->dates_at + lo->n_dates * QUIRE__PAIR_ENTRY;
+    if (end != lo->raw_size) {
+        *at = end;
+        *what = "index";
+        return QUIRE_E_TRAILING;
+    }
+    return 0;
+}
+
+/* ---- content rules [7.2-7.5] ---- */
+
+void
+quire__ixwalk_init(quire__ixwalk *w, const quire__limits *l, uint64_t n_articles,
+                   uint64_t max_offset)
+{
+    memset(w, 0, sizeof *w);
+    w->l = l;
+    w->n_articles = n_articles;
+    w->max_offset = max_offset;
+    w->prev_end = QUIRE__HEADER_LEN;
+}
+
+void
+quire__iblock_load(const uint8_t *e, quire__iblock *b)
+{
+    b->frame_offset = quire__ld64(e);
+    b->frame_size = quire__ld32(e + 8);
+    b->raw_size = quire__ld32(e + 12);
+    b->first_article = quire__ld64(e + 16);
+    b->n_records = quire__ld32(e + 24);
+}
+
+int
+quire__ixwalk_block(quire__ixwalk *w, const uint8_t *e, int64_t *at, const char **what)
+{
+    quire__iblock b;
+    quire__iblock_load(e, &b);
+    if (b.frame_offset < w->prev_end || b.frame_size < QUIRE__FRAME_OVERHEAD + QUIRE__BLOCK_HEAD ||
+        b.frame_offset > w->max_offset || b.frame_size > w->max_offset - b.frame_offset) {
+        *at = 0;
+        *what = "index block offset";
+        return QUIRE_E_INDEX;
+    }
+    if (b.first_article != w->next_first || b.n_records == 0 ||
+        b.n_records > w->n_articles - w->next_first) {
+        *at = 16;
+        *what = "index block articles";
+        return QUIRE_E_INDEX;
+    }
+    if (b.raw_size > w->l->block) {
+        *at = 12;
+        *what = "index block size";
+        return QUIRE_E_LIMIT;
+    }
+    if (quire__ld32(e + 28) != 0) {
+        *at = 28;
+        *what = "index block reserved";
+        return QUIRE_E_RESERVED;
+    }
+    w->prev_end = b.frame_offset + b.frame_size;
+    w->next_first += b.n_records;
+    return 0;
+}
+
+int
+quire__ixwalk_blocks_end(const quire__ixwalk *w, const char **what)
+{
+    *what = "index article count";
+    return w->next_first != w->n_articles ? QUIRE_E_INDEX : 0;
+}
+
+int
+quire__ixwalk_past(const quire__ixwalk *w, uint64_t i)
+{
+    return !w->in_block || i >= w->b.first_article + w->b.n_records;
+}
+
+int
+quire__ixwalk_enter(quire__ixwalk *w, const quire__iblock *b, int64_t *at, const char **what)
+{
+    if (w->in_block) {
+        if (w->expect_off - 4 != w->b.raw_size) { /* the block before is not full */
+            *at = 36 - QUIRE__ARTICLE_ENTRY;
+            *what = "index record placement";
+            return QUIRE_E_INDEX;
+        }
+        w->blk++;
+    }
+    w->in_block = 1;
+    w->b = *b;
+    w->expect_off = 4;
+    return 0;
+}
+
+int
+quire__ixwalk_article(quire__ixwalk *w, const uint8_t *e, int64_t *at, const char **what)
+{
+    uint32_t eoff = quire__ld32(e + 36), elen = quire__ld32(e + 40);
+    if (quire__ld32(e + 32) != w->blk) {
+        *at = 32;
+        *what = "index record block";
+        return QUIRE_E_INDEX;
+    }
+    if (eoff != w->expect_off || elen < QUIRE__RECORD_HEAD || elen > w->l->record ||
+        (uint64_t)eoff + elen > w->b.raw_size) {
+        *at = 36;
+        *what = "index record placement";
+        return QUIRE_E_INDEX;
+    }
+    w->expect_off = (uint64_t)eoff + elen + 4;
+    return 0;
+}
+
+int
+quire__ixwalk_articles_end(const quire__ixwalk *w, int64_t *at, const char **what)
+{
+    *at = 36 - QUIRE__ARTICLE_ENTRY; /* the last entry's offset field */
+    *what = "index record placement";
+    return w->n_articles > 0 && w->expect_off - 4 != w->b.raw_size ? QUIRE_E_INDEX : 0;
+}
+
+int
+quire__ixwalk_pair(quire__ixwalk *w, uint64_t i, const uint8_t *e, int signed_key, int64_t *at,
+                   const char **what)
+{
+    if (quire__ld64(e + 8) >= w->n_articles) {
+        *at = 8;
+        *what = signed_key ? "index date article" : "index URL article";
+        return QUIRE_E_INDEX;
+    }
+    if (i > 0 && pair_cmp(w->prev, e, signed_key) >= 0) {
+        *at = 0;
+        *what = signed_key ? "index date order" : "index URL order";
+        return QUIRE_E_ORDER;
+    }
+    memcpy(w->prev, e, QUIRE__PAIR_ENTRY);
+    return 0;
+}
+
+int
+quire__ix_article_check(const quire__iblock *b, uint64_t i, uint32_t offset, uint32_t len,
+                        const quire__limits *l, int64_t *at, const char **what)
+{
+    if (i < b->first_article || i - b->first_article >= b->n_records) {
+        *at = 32;
+        *what = "index record block";
+        return QUIRE_E_INDEX;
+    }
+    if (offset < 4 || (i == b->first_article && offset != 4) || len < QUIRE__RECORD_HEAD ||
+        len > l->record || (uint64_t)offset + len > b->raw_size) {
+        *at = 36;
+        *what = "index record placement";
+        return QUIRE_E_INDEX;
+    }
+    return 0;
 }
 
 int
 quire__index_decode(quire__cur *c, const quire__limits *l, uint64_t max_offset, quire__index *ix)
 {
-    size_t at = c->off;
-    uint64_t i, next_first = 0, prev_end = QUIRE__HEADER_LEN, nb;
+    const uint8_t *p = c->buf + c->off;
+    size_t base = c->off, n = quire__cur_left(c);
+    uint64_t i, at = 0;
+    int64_t eat = 0;
+    const char *what = NULL;
+    quire__ixlayout lo;
+    quire__ixwalk w;
+    int e;
     memset(ix, 0, sizeof *ix);
 
-    ix->archive_id = quire__get_bytes(c, QUIRE__ARCHIVE_ID_LEN, "index archive id");
-    at = c->off;
-    ix->n_articles = quire__get_u64(c, "index article count");
-    nb = quire__get_u64(c, "index block count");
-    if (c->err != 0) {
-        return c->err;
+    /* sizes [7.1] */
+    if ((e = quire__ixlayout_head(&lo, n, p, l, &at, &what)) != 0 ||
+        (e = quire__ixlayout_urls(&lo, lo.urls_at <= n ? p + lo.urls_at - 8 : NULL, l, &at,
+                                  &what)) != 0 ||
+        (e = quire__ixlayout_dates(&lo, lo.dates_at <= n ? p + lo.dates_at - 8 : NULL, l, &at,
+                                   &what)) != 0) {
+        return quire__cur_fail_at(c, base + (size_t)at, e, what);
     }
-    if (ix->n_articles > l->articles) {
-        return quire__cur_fail_at(c, at, QUIRE_E_LIMIT, "index article count");
-    }
-    if (nb > ix->n_articles) {
-        return quire__cur_fail_at(c, at + 8, QUIRE_E_INDEX, "index block count");
-    }
-    if (nb > quire__cur_left(c) / QUIRE__BLOCK_ENTRY) {
-        return quire__cur_fail_at(c, at + 8, QUIRE_E_TRUNCATED, "index block count");
-    }
-    ix->n_blocks = nb;
-    ix->blocks = quire__get_bytes(c, (size_t)nb * QUIRE__BLOCK_ENTRY, "index block table");
-    if (c->err == 0 && ix->n_articles > quire__cur_left(c) / QUIRE__ARTICLE_ENTRY) {
-        return quire__cur_fail_at(c, at, QUIRE_E_TRUNCATED, "index article count");
-    }
-    ix->articles =
-        quire__get_bytes(c, (size_t)ix->n_articles * QUIRE__ARTICLE_ENTRY, "index article table");
-    ix->urls = get_table(c, &ix->n_urls, l->articles * 2, QUIRE__PAIR_ENTRY, "index URL table");
-    ix->dates = get_table(c, &ix->n_dates, l->articles, QUIRE__PAIR_ENTRY, "index date table");
-    if (c->err != 0) {
-        return c->err;
-    }
-    if (quire__cur_left(c) != 0) {
-        return quire__cur_fail(c, QUIRE_E_TRAILING, "index");
-    }
+    c->off += n;
+    ix->archive_id = p;
+    ix->n_articles = lo.n_articles;
+    ix->n_blocks = lo.n_blocks;
+    ix->blocks = p + lo.blocks_at;
+    ix->articles = p + lo.articles_at;
+    ix->n_urls = lo.n_urls;
+    ix->urls = p + lo.urls_at;
+    ix->n_dates = lo.n_dates;
+    ix->dates = p + lo.dates_at;
 
-    /* block table: in file order, contiguous article ranges [7.2] */
-    for (i = 0; i < nb; i++) {
-        quire__iblock b;
-        size_t eo = (size_t)((const uint8_t *)ix->blocks - c->buf) + (size_t)i * QUIRE__BLOCK_ENTRY;
-        quire__index_block(ix, i, &b);
-        if (b.frame_offset < prev_end || b.frame_size < QUIRE__FRAME_OVERHEAD + QUIRE__BLOCK_HEAD ||
-            b.frame_offset > max_offset || b.frame_size > max_offset - b.frame_offset) {
-            return quire__cur_fail_at(c, eo, QUIRE_E_INDEX, "index block offset");
+    /* contents [7.2-7.5] */
+    quire__ixwalk_init(&w, l, lo.n_articles, max_offset);
+    for (i = 0; i < lo.n_blocks; i++) {
+        at = lo.blocks_at + i * QUIRE__BLOCK_ENTRY;
+        if ((e = quire__ixwalk_block(&w, p + at, &eat, &what)) != 0) {
+            goto fail;
         }
-        if (b.first_article != next_first || b.n_records == 0 ||
-            b.n_records > ix->n_articles - next_first) {
-            return quire__cur_fail_at(c, eo + 16, QUIRE_E_INDEX, "index block articles");
-        }
-        if (b.raw_size > l->block) {
-            return quire__cur_fail_at(c, eo + 12, QUIRE_E_LIMIT, "index block size");
-        }
-        if (quire__ld32(ix->blocks + i * QUIRE__BLOCK_ENTRY + 28) != 0) {
-            return quire__cur_fail_at(c, eo + 28, QUIRE_E_RESERVED, "index block reserved");
-        }
-        prev_end = b.frame_offset + b.frame_size;
-        next_first += b.n_records;
     }
-    if (next_first != ix->n_articles) {
-        return quire__cur_fail_at(c, at, QUIRE_E_INDEX, "index article count");
+    if ((e = quire__ixwalk_blocks_end(&w, &what)) != 0) {
+        return quire__cur_fail_at(c, base + 16, e, what);
     }
-
-    /* article table: each record where its block says, back to back [7.3] */
-    {
-        uint64_t blk = 0, expect_off = 4;
-        quire__iblock b;
-        memset(&b, 0, sizeof b);
-        if (nb > 0) {
-            quire__index_block(ix, 0, &b);
-        }
-        for (i = 0; i < ix->n_articles; i++) {
-            const uint8_t *dg;
-            uint32_t eb, eoff, elen;
-            size_t eo = (size_t)(ix->articles - c->buf) + (size_t)i * QUIRE__ARTICLE_ENTRY;
-            if (i >= b.first_article + b.n_records) {
-                if (expect_off - 4 != b.raw_size) {
-                    return quire__cur_fail_at(c, eo - 8, QUIRE_E_INDEX, "index record placement");
-                }
-                blk++;
-                quire__index_block(ix, blk, &b);
-                expect_off = 4;
+    for (i = 0; i < lo.n_articles; i++) {
+        at = lo.articles_at + i * QUIRE__ARTICLE_ENTRY;
+        if (quire__ixwalk_past(&w, i)) {
+            quire__iblock b;
+            quire__index_block(ix, w.in_block ? w.blk + 1 : 0, &b);
+            if ((e = quire__ixwalk_enter(&w, &b, &eat, &what)) != 0) {
+                goto fail;
             }
-            quire__index_article(ix, i, &dg, &eb, &eoff, &elen);
-            if (eb != blk) {
-                return quire__cur_fail_at(c, eo + 32, QUIRE_E_INDEX, "index record block");
-            }
-            if (eoff != expect_off || elen < QUIRE__RECORD_HEAD || elen > l->record ||
-                (uint64_t)eoff + elen > b.raw_size) {
-                return quire__cur_fail_at(c, eo + 36, QUIRE_E_INDEX, "index record placement");
-            }
-            expect_off = (uint64_t)eoff + elen + 4;
         }
-        if (ix->n_articles > 0 && expect_off - 4 != b.raw_size) {
-            return quire__cur_fail_at(c, (size_t)(ix->articles - c->buf) +
-                                  (size_t)(ix->n_articles - 1) * QUIRE__ARTICLE_ENTRY + 36,
-                           QUIRE_E_INDEX, "index record placement");
+        if ((e = quire__ixwalk_article(&w, p + at, &eat, &what)) != 0) {
+            goto fail;
         }
     }
-
-    /* URL and date tables: sorted, unique, articles in range [7.4, 7.5] */
-    for (i = 0; i < ix->n_urls; i++) {
-        const uint8_t *p = ix->urls + i * QUIRE__PAIR_ENTRY;
-        size_t eo = (size_t)(p - c->buf);
-        if (quire__ld64(p + 8) >= ix->n_articles) {
-            return quire__cur_fail_at(c, eo + 8, QUIRE_E_INDEX, "index URL article");
-        }
-        if (i > 0 && pair_cmp(p - QUIRE__PAIR_ENTRY, p, 0) >= 0) {
-            return quire__cur_fail_at(c, eo, QUIRE_E_ORDER, "index URL order");
+    at = lo.articles_at + lo.n_articles * QUIRE__ARTICLE_ENTRY;
+    if ((e = quire__ixwalk_articles_end(&w, &eat, &what)) != 0) {
+        goto fail;
+    }
+    for (i = 0; i < lo.n_urls; i++) {
+        at = lo.urls_at + i * QUIRE__PAIR_ENTRY;
+        if ((e = quire__ixwalk_pair(&w, i, p + at, 0, &eat, &what)) != 0) {
+            goto fail;
         }
     }
-    for (i = 0; i < ix->n_dates; i++) {
-        const uint8_t *p = ix->dates + i * QUIRE__PAIR_ENTRY;
-        size_t eo = (size_t)(p - c->buf);
-        if (quire__ld64(p + 8) >= ix->n_articles) {
-            return quire__cur_fail_at(c, eo + 8, QUIRE_E_INDEX, "index date article");
-        }
-        if (i > 0 && pair_cmp(p - QUIRE__PAIR_ENTRY, p, 1) >= 0) {
-            return quire__cur_fail_at(c, eo, QUIRE_E_ORDER, "index date order");
+    for (i = 0; i < lo.n_dates; i++) {
+        at = lo.dates_at + i * QUIRE__PAIR_ENTRY;
+        if ((e = quire__ixwalk_pair(&w, i, p + at, 1, &eat, &what)) != 0) {
+            goto fail;
         }
     }
     return 0;
+fail:
+    return quire__cur_fail_at(c, base + (size_t)((int64_t)at + eat), e, what);
 }

@@ -182,6 +182,7 @@ rebuild(const recs *R, size_t skip, size_t dup, const uint8_t *mut, size_t mut_l
     if (quire_writer_new(&w, NULL) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, (seed >> 8) % 2 ? 6 : 0) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, 1024 + (seed >> 9) % 4096) != 0 ||
+        ((seed >> 24) % 2 != 0 && quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, 256) != 0) ||
         quire_writer_add_signer(w, test_seckey(), QUIRE_ROLE_ARCHIVIST, NULL) != 0 ||
         quire_writer_open(w, fz_out_write, out, NULL) != 0) {
         quire_writer_free(w);

@@ -96,7 +96,7 @@ fill(quire_article *a, producer *s, int i)
 }
 
 static fz_out
-build(producer s0, int n_articles, int level, size_t block, int dict, quire_seckey *sk)
+build(producer s0, int n_articles, int level, size_t block, int dict, int page, quire_seckey *sk)
 {
     static const char d[] = "the council voted on the budget";
     quire_writer *w = NULL;
@@ -108,6 +108,7 @@ build(producer s0, int n_articles, int level, size_t block, int dict, quire_seck
         quire_writer_set_option(w, QUIRE_OPT_LEVEL, level) != 0 ||
         quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block) != 0 ||
         (dict && quire_writer_set_dictionary(w, d, sizeof d - 1) != 0) ||
+        (page != 0 && quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, page) != 0) ||
         (sk != NULL && quire_writer_add_signer(w, sk, QUIRE_ROLE_ARCHIVIST, NULL) != 0) ||
         quire_writer_open(w, fz_out_write, &m, NULL) != 0) {
         abort();
@@ -137,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quire_keyring *kr = NULL;
     quire_pubkey pk;
     fz_out m1, m2;
-    int n_articles, level, dict, i;
+    int n_articles, level, dict, page, i;
     size_t block;
     uint32_t flip;
     if (size > 65536) {
@@ -152,8 +153,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dict = (int)take_u32(&s, 1);
     flip = take_u32(&s, 0xFFFFFFFF);
 
-    m1 = build(s, n_articles, level, block, dict, sk);
-    m2 = build(s, n_articles, level, block, dict, sk);
+    /* the top bit of flip (which flips bit flip % size) pages the index */
+    page = (flip >> 31) != 0 ? 256 : 0;
+    m1 = build(s, n_articles, level, block, dict, page, sk);
+    m2 = build(s, n_articles, level, block, dict, page, sk);
     if (m1.len != m2.len || memcmp(m1.p, m2.p, m1.len) != 0) {
         abort(); /* not deterministic */
     }

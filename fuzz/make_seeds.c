@@ -83,7 +83,7 @@ load_test_key(void)
 }
 
 static fz_out
-archive(int n, int level, int dict, size_t block, int sign)
+archive(int n, int level, int dict, size_t block, int sign, int page)
 {
     static const char d[] = "the council voted on the budget and members said";
     quire_writer *w;
@@ -94,6 +94,9 @@ archive(int n, int level, int dict, size_t block, int sign)
     check(quire_article_new(&a, NULL), "article");
     check(quire_writer_set_option(w, QUIRE_OPT_LEVEL, level), "level");
     check(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, (int64_t)block), "block");
+    if (page != 0) {
+        check(quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, page), "index page");
+    }
     if (dict) {
         check(quire_writer_set_dictionary(w, d, sizeof d - 1), "dict");
     }
@@ -127,12 +130,14 @@ main(int argc, char **argv)
     static const struct {
         int n, level, dict;
         size_t block;
-        int sign;
-    } cfg[] = {{1, 0, 0, 1024, 0}, {3, 0, 0, 1024, 1}, {5, 6, 0, 1024, 0},
-               {8, 9, 0, 4096, 1}, {4, 6, 1, 1024, 2}, {0, 6, 0, 1024, 1}};
+        int sign, page;
+    } cfg[] = {{1, 0, 0, 1024, 0, 0}, {3, 0, 0, 1024, 1, 0}, {5, 6, 0, 1024, 0, 0},
+               {8, 9, 0, 4096, 1, 0}, {4, 6, 1, 1024, 2, 0}, {0, 6, 0, 1024, 1, 0},
+               /* paged indexes [7.1]: 3 and 5 pages */
+               {6, 6, 0, 1024, 1, 256}, {9, 1, 1, 2048, 2, 256}};
     size_t k;
     for (k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
-        fz_out m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block, cfg[k].sign);
+        fz_out m = archive(cfg[k].n, cfg[k].level, cfg[k].dict, cfg[k].block, cfg[k].sign, cfg[k].page);
         snprintf(name, sizeof name, "archive-%zu.quire", k);
         snprintf(dir, sizeof dir, "%s/open", out);
         put(dir, name, m.p, m.len);

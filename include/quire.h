@@ -349,6 +349,12 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
                                   earlier article is stored as a reference to it (spec
                                   5.6), across appends for parts of at least 1 KiB;
                                   default 1. Readers see every part inline. */
+#define QUIRE_OPT_INDEX_PAGE 6 /* uncompressed bytes per index page, a power of two from
+                                  256 to 1048576: default 65536. An index larger than
+                                  one page is written as independently compressed pages
+                                  (spec 7.1, codec 2), so that opening the archive and
+                                  reading one article inflate one or two pages of it,
+                                  not the whole index. */
 
 QUIRE_API int quire_writer_new(quire_writer **out, const quire_alloc *alloc);
 /* Frees w. A writer not finished is abandoned: a file opened with

@@ -146,6 +146,25 @@ typedef struct quire__cblock {
     uint64_t used; /* the reader's clock when last used */
 } quire__cblock;
 
+/* The reader's view of the index [7]: the whole inflated index (codecs 0
+ * and 1, every table checked at open), or zlib pages inflated on demand
+ * into a small cache (codec 2, each entry checked as it is read). */
+#define QUIRE__IXPAGES 4
+typedef struct quire__ixpage {
+    uint8_t *p;
+    int64_t no; /* page number, -1 when empty */
+    uint64_t used;
+} quire__ixpage;
+typedef struct quire__rindex {
+    quire__ixlayout lo;
+    uint8_t archive_id[16];
+    const uint8_t *flat; /* codecs 0, 1 */
+    quire__env_head eh;  /* codec 2 */
+    uint64_t dir_at;     /* file offset of the page directory */
+    quire__ixpage pages[QUIRE__IXPAGES];
+    uint64_t clock;
+} quire__rindex;
+
 struct quire_reader {
     quire__allocator a;
     quire__limits lim;
@@ -160,7 +179,8 @@ struct quire_reader {
     quire__trailer tr;
     uint8_t *index_raw; /* inflated index, owned */
     size_t index_raw_len;
-    quire__index ix;
+    quire__index ix; /* the flat index's tables (codecs 0, 1) */
+    quire__rindex rx;
     uint64_t index_frame_size;
     const uint8_t *dict;
     size_t dict_len;
@@ -294,5 +314,35 @@ int quire__reader_load_prefix(quire_reader *r, uint32_t bno, size_t need, int64_
 /* Opens for verification: like quire_reader_open_memory on r->buf. */
 int quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame *f,
                            quire_diag *d, int64_t article, const char *what);
+
+/* ---- the reader's index (index.c, spec 7) ---- */
+/* Set up at open from the INDX envelope: the whole index (flat, validated by
+ * the caller) or codec 2's pages, whose head and table sizes are checked
+ * here. */
+int quire__rx_open(quire_reader *r, const quire__env_head *eh, quire_diag *d);
+void quire__rx_share(quire__rindex *w); /* a worker's own page cache */
+void quire__rx_free(quire_reader *r);
+int quire__rx_paged(const quire_reader *r);
+/* Bytes [off, off + len) of the uncompressed index. */
+int quire__rx_read(quire_reader *r, uint64_t off, size_t len, uint8_t *out, quire_diag *d);
+/* Entries, each checked against its neighbours when the index is paged. */
+int quire__rx_block(quire_reader *r, uint64_t i, quire__iblock *b, quire_diag *d);
+int quire__rx_article(quire_reader *r, uint64_t i, uint8_t digest[32], uint32_t *block,
+                      uint32_t *offset, uint32_t *len, quire_diag *d);
+int quire__rx_digest(quire_reader *r, uint64_t i, uint8_t digest[32], quire_diag *d);
+int quire__rx_pair(quire_reader *r, int dates, uint64_t i, uint64_t *key, uint64_t *article,
+                   quire_diag *d);
+/* First position whose key is >= key (dates: key is an int64 as u64). */
+int quire__rx_lower(quire_reader *r, int dates, uint64_t key, uint64_t *pos, quire_diag *d);
+/* Every rule of 7.2-7.5 over a paged index, page by page, with the index
+ * digest, the Merkle root of the article digests, and multiset sums of the
+ * URL and date tables under key (see verify.c). */
+int quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint8_t key[16],
+                   uint64_t url_sum[2], uint64_t date_sum[2], quire_diag *d);
+void quire__pair_sum(uint64_t sum[2], const uint8_t key[16], uint64_t k, uint64_t article);
+/* The whole uncompressed index of any codec into raw (eh->raw_size bytes),
+ * for salvage; on failure *what names the part. */
+int quire__env_inflate(const quire__allocator *a, const quire__env_head *eh, const quire__limits *l,
+                       uint8_t *raw, const char **what, const char **zmsg);
 
 #endif

@@ -31,8 +31,9 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
     quire__proof p;
     quire__buf b;
     uint8_t(*path)[32] = NULL;
-    const uint8_t *rec, *dg;
-    size_t rec_len, n_path = 0, n_cons = 0;
+    const uint8_t *rec, *dg, *lv;
+    uint8_t *leaves = NULL;
+    size_t rec_len, n_path = 0, n_cons = 0, stride;
     uint64_t so, size;
     int e;
     if (out != NULL) {
@@ -50,7 +51,7 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
     if (!r->has_seal) {
         return QUIRE__FAIL(d, QUIRE_E_UNSIGNED, r->len - QUIRE__TRAILER_FRAME, -1, "seal");
     }
-    size = r->ix.n_articles;
+    size = r->rx.lo.n_articles;
     if (n >= size) {
         return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)n, "article number");
     }
@@ -59,7 +60,7 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
     if (r->st.tree_size != size) {
         return QUIRE__FAIL(d, QUIRE_E_STATEMENT, so + 40, -1, "statement tree size");
     }
-    if (memcmp(r->st.archive_id, r->ix.archive_id, QUIRE__ARCHIVE_ID_LEN) != 0) {
+    if (memcmp(r->st.archive_id, r->rx.archive_id, QUIRE__ARCHIVE_ID_LEN) != 0) {
         return QUIRE__FAIL(d, QUIRE_E_ARCHIVE_ID, so + 16, -1, "statement archive id");
     }
     if (consistency_from > size) {
@@ -88,20 +89,39 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
         e = QUIRE__FAIL(d, QUIRE_E_LIMIT, 0, (int64_t)n, "proof record length");
         goto out;
     }
-    e = quire__merkle_inclusion_path(r->ix.articles, QUIRE__ARTICLE_ENTRY, size, n, path,
+    /* the leaves: the flat index's article table, or a paged index's
+     * digests gathered (32 bytes an article: a proof reads them all) */
+    if (quire__rx_paged(r)) {
+        uint64_t i;
+        if (size > SIZE_MAX / 32 ||
+            (leaves = (uint8_t *)quire__malloc(&r->a, (size_t)size * 32)) == NULL) {
+            e = QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, (int64_t)n, "proof leaves");
+            goto out;
+        }
+        for (i = 0; i < size; i++) {
+            if ((e = quire__rx_digest(r, i, leaves + i * 32, d)) != 0) {
+                goto out;
+            }
+        }
+        stride = 32;
+    } else {
+        stride = QUIRE__ARTICLE_ENTRY;
+    }
+    lv = leaves != NULL ? leaves : r->ix.articles;
+    e = quire__merkle_inclusion_path(lv, stride, size, n, path,
                                      QUIRE__MERKLE_PATH_MAX, &n_path);
     if (e != 0) {
         e = QUIRE__FAIL(d, e, 0, (int64_t)n, "proof path");
         goto out;
     }
-    dg = r->ix.articles + (size_t)n * QUIRE__ARTICLE_ENTRY;
+    dg = lv + (size_t)n * stride;
     if ((e = quire__merkle_inclusion_verify(dg, n, size, path[0], n_path, r->st.root)) != 0) {
         /* the index's digests do not give the sealed root */
         e = QUIRE__FAIL(d, e, so + 48, -1, "statement root");
         goto out;
     }
     if (consistency_from != 0) {
-        e = quire__merkle_consistency_path(r->ix.articles, QUIRE__ARTICLE_ENTRY, size,
+        e = quire__merkle_consistency_path(lv, stride, size,
                                            consistency_from, path + QUIRE__MERKLE_PATH_MAX,
                                            QUIRE__MERKLE_PATH_MAX, &n_cons);
         if (e != 0) {
@@ -112,7 +132,7 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
     memset(&p, 0, sizeof p);
     p.minor = QUIRE__PROOF_MINOR;
     p.flags = consistency_from != 0 ? QUIRE__PROOF_F_CONSISTENCY : 0;
-    p.archive_id = r->ix.archive_id;
+    p.archive_id = r->rx.archive_id;
     p.article = n;
     p.record = rec;
     p.record_len = rec_len;
@@ -139,6 +159,7 @@ quire_prove(quire_reader *r, uint64_t n, uint64_t consistency_from, uint8_t **ou
     *len = b.len;
     e = QUIRE_OK;
 out:
+    quire__free(&r->a, leaves);
     quire__free(&r->a, path);
     quire_article_free(a);
     return e;

@@ -81,6 +81,7 @@ quire__reader_share(quire_reader *w, const quire_reader *p)
     w->map = NULL;      /* p unmaps */
     w->map_len = 0;
     w->index_raw = NULL; /* borrowed: w->ix points into p's */
+    quire__rx_share(&w->rx); /* but its own page cache */
     cache_init(w); /* w->n_cache stays p's */
     w->blk = NULL;
     w->blk_cap = 0;
@@ -115,6 +116,7 @@ quire_reader_free(quire_reader *r)
         munmap(r->map, r->map_len);
     }
     quire__free(&r->a, r->index_raw);
+    quire__rx_free(r);
     for (i = 0; i < QUIRE__CACHE_MAX; i++) {
         quire__free(&r->a, r->cache[i].p);
     }
@@ -334,31 +336,39 @@ open_indexed(quire_reader *r, quire_diag *d)
     if (quire__env_head_decode(&c, &r->lim, &eh) != 0) {
         return quire__fail_cur(d, &c, -1);
     }
-    ic.r = r;
-    ic.at = (uint64_t)(eh.data - r->buf);
-    r->index_raw = (uint8_t *)quire__malloc(&r->a, (size_t)eh.raw_size);
-    if (r->index_raw == NULL) {
-        return QUIRE__FAIL(d, QUIRE_E_NOMEM, r->tr.index_offset, -1, "index");
-    }
-    r->index_raw_len = (size_t)eh.raw_size;
-    if (eh.codec == QUIRE__CODEC_STORED) {
-        if (eh.raw_size != 0) {
-            memcpy(r->index_raw, eh.data, (size_t)eh.raw_size);
+    if (eh.codec == QUIRE__CODEC_PAGED) {
+        /* pages are inflated when read; open reads at most three */
+        if ((e = quire__rx_open(r, &eh, d)) != 0) {
+            return e;
         }
-    } else if ((e = quire__inflate_ex(&r->a, eh.data, eh.data_len, r->index_raw,
-                                      (size_t)eh.raw_size, (size_t)eh.raw_size, NULL, 0,
-                                      index_consumed, &ic, &zmsg)) != 0) {
-        return QUIRE__FAIL_DETAIL(d, e, r->tr.index_offset + QUIRE__FRAME_HEAD + 12, -1,
-                                  "index data", zmsg);
+    } else {
+        ic.r = r;
+        ic.at = (uint64_t)(eh.data - r->buf);
+        r->index_raw = (uint8_t *)quire__malloc(&r->a, (size_t)eh.raw_size);
+        if (r->index_raw == NULL) {
+            return QUIRE__FAIL(d, QUIRE_E_NOMEM, r->tr.index_offset, -1, "index");
+        }
+        r->index_raw_len = (size_t)eh.raw_size;
+        if (eh.codec == QUIRE__CODEC_STORED) {
+            if (eh.raw_size != 0) {
+                memcpy(r->index_raw, eh.data, (size_t)eh.raw_size);
+            }
+        } else if ((e = quire__inflate_ex(&r->a, eh.data, eh.data_len, r->index_raw,
+                                          (size_t)eh.raw_size, (size_t)eh.raw_size, NULL, 0,
+                                          index_consumed, &ic, &zmsg)) != 0) {
+            return QUIRE__FAIL_DETAIL(d, e, r->tr.index_offset + QUIRE__FRAME_HEAD + 12, -1,
+                                      "index data", zmsg);
+        }
+        quire__reader_release(r, r->tr.index_offset, r->index_frame_size);
+        /* offsets reported inside the inflated index are relative to it; say so */
+        quire__cur_init(&c, r->index_raw, r->index_raw_len, 0);
+        if (quire__index_decode(&c, &r->lim, r->tr.index_offset, &r->ix) != 0) {
+            return QUIRE__FAIL_DETAIL(d, c.err, r->tr.index_offset, -1, c.err_what,
+                                      "inside the inflated index");
+        }
+        (void)quire__rx_open(r, NULL, d);
     }
-    quire__reader_release(r, r->tr.index_offset, r->index_frame_size);
-    /* offsets reported inside the inflated index are relative to it; say so */
-    quire__cur_init(&c, r->index_raw, r->index_raw_len, 0);
-    if (quire__index_decode(&c, &r->lim, r->tr.index_offset, &r->ix) != 0) {
-        return QUIRE__FAIL_DETAIL(d, c.err, r->tr.index_offset, -1, c.err_what,
-                                  "inside the inflated index");
-    }
-    if (r->ix.n_articles != r->tr.n_articles) {
+    if (r->rx.lo.n_articles != r->tr.n_articles) {
         return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 24, -1,
                            "trailer article count differs from the index");
     }
@@ -369,7 +379,14 @@ open_indexed(quire_reader *r, quire_diag *d)
             return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD + 8, -1,
                                "trailer dictionary offset");
         }
-        end = r->ix.n_blocks > 0 ? quire__ld64(r->ix.blocks) : r->tr.index_offset;
+        end = r->tr.index_offset;
+        if (r->rx.lo.n_blocks > 0) {
+            quire__iblock b0;
+            if ((e = quire__rx_block(r, 0, &b0, d)) != 0) {
+                return e;
+            }
+            end = b0.frame_offset;
+        }
         if ((e = quire__reader_frame_at(r, r->tr.dict_offset, end, &f, d, -1, "dictionary frame")) != 0) {
             return e;
         }
@@ -429,6 +446,7 @@ open_failed(quire_reader *r, int e)
     }
     quire__free(&r->a, r->index_raw);
     r->index_raw = NULL;
+    quire__rx_free(r);
     r->buf = NULL;
     r->len = 0;
     r->state = (quire_error_class(e) == QUIRE_CLASS_RESOURCE ||
@@ -487,16 +505,16 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
         return QUIRE_E_BADSTATE;
     }
     switch (which) {
-    case QUIRE_STAT_ARTICLES: v = r->ix.n_articles; break;
-    case QUIRE_STAT_BLOCKS: v = r->ix.n_blocks; break;
+    case QUIRE_STAT_ARTICLES: v = r->rx.lo.n_articles; break;
+    case QUIRE_STAT_BLOCKS: v = r->rx.lo.n_blocks; break;
     case QUIRE_STAT_FILE_SIZE: v = r->len; break;
     case QUIRE_STAT_FORMAT_MAJOR: v = r->hdr.major; break;
     case QUIRE_STAT_FORMAT_MINOR: v = r->hdr.minor; break;
     case QUIRE_STAT_INDEX_OFFSET: v = r->tr.index_offset; break;
     case QUIRE_STAT_INDEX_SIZE: v = r->index_frame_size; break;
     case QUIRE_STAT_DICT_SIZE: v = r->dict_len; break;
-    case QUIRE_STAT_URLS: v = r->ix.n_urls; break;
-    case QUIRE_STAT_DATES: v = r->ix.n_dates; break;
+    case QUIRE_STAT_URLS: v = r->rx.lo.n_urls; break;
+    case QUIRE_STAT_DATES: v = r->rx.lo.n_dates; break;
     case QUIRE_STAT_CHECKPOINT: v = r->tr.checkpoint; break;
     case QUIRE_STAT_SIGNATURES: v = r->has_seal ? r->n_sigs : 0; break;
     case QUIRE_STAT_SEALED: v = (uint64_t)r->has_seal; break;
@@ -505,9 +523,14 @@ quire_reader_stat(const quire_reader *r, int which, uint64_t *value)
     case QUIRE_STAT_INFLATES: v = r->inflates; break;
     case QUIRE_STAT_RAW_SIZE:
     case QUIRE_STAT_BLOCK_BYTES:
-        for (i = 0; i < r->ix.n_blocks; i++) {
+        for (i = 0; i < r->rx.lo.n_blocks; i++) {
             quire__iblock b;
-            quire__index_block(&r->ix, i, &b);
+            /* a paged index reads its pages into the reader's cache: the
+             * handle is const to its caller, not to this cache */
+            int e = quire__rx_block((quire_reader *)(uintptr_t)r, i, &b, NULL);
+            if (e != 0) {
+                return e;
+            }
             v += which == QUIRE_STAT_RAW_SIZE ? b.raw_size : b.frame_size;
         }
         break;
@@ -630,13 +653,14 @@ static int
 fetch_indexed(void *ctx, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
 {
     quire_reader *r = (quire_reader *)ctx;
-    const uint8_t *dg;
     uint32_t bno, off, rl;
     quire__iblock ib;
     int e;
     quire__cblock *cb;
-    quire__index_article(&r->ix, t, &dg, &bno, &off, &rl);
-    quire__index_block(&r->ix, bno, &ib);
+    if ((e = quire__rx_article(r, t, NULL, &bno, &off, &rl, d)) != 0 ||
+        (e = quire__rx_block(r, bno, &ib, d)) != 0) {
+        return e;
+    }
     if ((uint64_t)off + rl > ib.raw_size) {
         return QUIRE__FAIL(d, QUIRE_E_INDEX, ib.frame_offset, (int64_t)t, "record offset");
     }
@@ -660,7 +684,7 @@ quire__reader_allocator(const quire_reader *r)
 int
 quire__reader_stored(quire_reader *r, uint64_t t, const uint8_t **rec, size_t *len, quire_diag *d)
 {
-    if (r->state != R_INDEXED || t >= r->ix.n_articles) {
+    if (r->state != R_INDEXED || t >= r->rx.lo.n_articles) {
         return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)t, "article number");
     }
     return fetch_indexed(r, t, rec, len, d);
@@ -740,7 +764,9 @@ cache_load(quire_reader *r, uint32_t bno, size_t need, int64_t article, quire__c
     quire__cblock *cb;
     size_t i, bytes = 0;
     int e;
-    quire__index_block(&r->ix, bno, &ib);
+    if ((e = quire__rx_block(r, bno, &ib, d)) != 0) {
+        return e;
+    }
     if (need > ib.raw_size) {
         need = ib.raw_size;
     }
@@ -824,15 +850,16 @@ int
 quire__reader_load_block(quire_reader *r, uint32_t bno, int64_t article, quire_diag *d)
 {
     quire__iblock ib;
-    quire__index_block(&r->ix, bno, &ib);
-    return quire__reader_load_prefix(r, bno, ib.raw_size, article, d);
+    int e = quire__rx_block(r, bno, &ib, d);
+    return e != 0 ? e : quire__reader_load_prefix(r, bno, ib.raw_size, article, d);
 }
 
 /* see quire.h */
 int
 quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
 {
-    const uint8_t *dg, *rec;
+    uint8_t dg[32];
+    const uint8_t *rec;
     uint32_t bno, off, len;
     size_t rlen;
     quire__iblock ib;
@@ -846,16 +873,18 @@ quire_reader_get(quire_reader *r, uint64_t n, quire_article *a, quire_diag *d)
     if (r->state != R_INDEXED) {
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
     }
-    if (n >= r->ix.n_articles) {
+    if (n >= r->rx.lo.n_articles) {
         return QUIRE__FAIL(d, QUIRE_E_NOTFOUND, 0, (int64_t)n, "article number");
     }
-    quire__index_article(&r->ix, n, &dg, &bno, &off, &len);
-    /* inflate only as far as this record ends: a random access reads half
-     * a block on average; its digest is checked below */
-    if ((e = quire__reader_load_prefix(r, bno, (size_t)off + len, (int64_t)n, d)) != 0) {
+    if ((e = quire__rx_article(r, n, dg, &bno, &off, &len, d)) != 0) {
         return e;
     }
-    quire__index_block(&r->ix, bno, &ib);
+    /* inflate only as far as this record ends: a random access reads half
+     * a block on average; its digest is checked below */
+    if ((e = quire__reader_load_prefix(r, bno, (size_t)off + len, (int64_t)n, d)) != 0 ||
+        (e = quire__rx_block(r, bno, &ib, d)) != 0) {
+        return e;
+    }
     /* the index was checked to place records back to back inside the block;
      * the length prefix must agree [7.3] */
     if (quire__ld32(r->cur->p + off - 4) != len) {
@@ -895,7 +924,7 @@ quire_reader_archive_id(const quire_reader *r, uint8_t out[16])
     if (r->state != R_INDEXED) {
         return QUIRE_E_BADSTATE;
     }
-    memcpy(out, r->ix.archive_id, 16);
+    memcpy(out, r->rx.archive_id, 16);
     return QUIRE_OK;
 }
 
@@ -903,7 +932,6 @@ quire_reader_archive_id(const quire_reader *r, uint8_t out[16])
 int
 quire_reader_get_digest(quire_reader *r, uint64_t n, uint8_t out[32])
 {
-    const uint8_t *dg;
     uint32_t b, o, l;
     if (r == NULL || out == NULL) {
         return QUIRE_E_ARG;
@@ -911,12 +939,10 @@ quire_reader_get_digest(quire_reader *r, uint64_t n, uint8_t out[32])
     if (r->state != R_INDEXED) {
         return QUIRE_E_BADSTATE;
     }
-    if (n >= r->ix.n_articles) {
+    if (n >= r->rx.lo.n_articles) {
         return QUIRE_E_NOTFOUND;
     }
-    quire__index_article(&r->ix, n, &dg, &b, &o, &l);
-    memcpy(out, dg, 32);
-    return QUIRE_OK;
+    return quire__rx_article(r, n, out, &b, &o, &l, NULL);
 }
 
 /* see quire.h */
@@ -930,8 +956,13 @@ quire_reader_find_digest(quire_reader *r, const uint8_t digest[32], uint64_t *n)
     if (r->state != R_INDEXED) {
         return QUIRE_E_BADSTATE;
     }
-    for (i = 0; i < r->ix.n_articles; i++) {
-        if (memcmp(r->ix.articles + i * QUIRE__ARTICLE_ENTRY, digest, 32) == 0) {
+    for (i = 0; i < r->rx.lo.n_articles; i++) {
+        uint8_t dg[32];
+        int e = quire__rx_digest(r, i, dg, NULL);
+        if (e != 0) {
+            return e;
+        }
+        if (memcmp(dg, digest, 32) == 0) {
             *n = i;
             return QUIRE_OK;
         }
@@ -961,7 +992,9 @@ quire_reader_find_url(quire_reader *r, const char *url, size_t len, uint64_t *n,
         return QUIRE__FAIL(d, QUIRE_E_BADSTATE, 0, -1, "reader");
     }
     h = quire__url_hash((const uint8_t *)url, len);
-    i = quire__index_url_lower(&r->ix, h);
+    if ((e = quire__rx_lower(r, 0, h, &i, d)) != 0) {
+        return e;
+    }
     {
         quire_alloc al;
         al.alloc = r->a.alloc;
@@ -972,9 +1005,12 @@ quire_reader_find_url(quire_reader *r, const char *url, size_t len, uint64_t *n,
         }
     }
     /* pairs with equal hash come in article order: the first match wins */
-    for (; i < r->ix.n_urls; i++) {
+    for (; i < r->rx.lo.n_urls; i++) {
         uint64_t hh, art;
-        quire__index_url(&r->ix, i, &hh, &art);
+        if ((e = quire__rx_pair(r, 0, i, &hh, &art, d)) != 0) {
+            quire_article_free(a);
+            return e;
+        }
         if (hh != h || art >= best) {
             break;
         }
@@ -999,15 +1035,18 @@ int
 quire_reader_date_span(quire_reader *r, int64_t since, int64_t until, size_t *first,
                        size_t *count)
 {
-    uint64_t lo, hi;
+    uint64_t lo, hi = r == NULL ? 0 : r->rx.lo.n_dates;
+    int e;
     if (r == NULL || first == NULL || count == NULL) {
         return QUIRE_E_ARG;
     }
     if (r->state != R_INDEXED) {
         return QUIRE_E_BADSTATE;
     }
-    lo = quire__index_date_lower(&r->ix, since);
-    hi = until == INT64_MAX ? r->ix.n_dates : quire__index_date_lower(&r->ix, until + 1);
+    if ((e = quire__rx_lower(r, 1, (uint64_t)since, &lo, NULL)) != 0 ||
+        (until != INT64_MAX && (e = quire__rx_lower(r, 1, (uint64_t)(until + 1), &hi, NULL)) != 0)) {
+        return e;
+    }
     if (hi < lo) {
         hi = lo;
     }
@@ -1026,10 +1065,17 @@ quire_reader_date_at(quire_reader *r, size_t i, uint64_t *n, int64_t *secs)
     if (r->state != R_INDEXED) {
         return QUIRE_E_BADSTATE;
     }
-    if (i >= r->ix.n_dates) {
+    if (i >= r->rx.lo.n_dates) {
         return QUIRE_E_NOTFOUND;
     }
-    quire__index_date(&r->ix, i, secs, n);
+    {
+        uint64_t k;
+        int e = quire__rx_pair(r, 1, i, &k, n, NULL);
+        if (e != 0) {
+            return e;
+        }
+        *secs = k <= (uint64_t)INT64_MAX ? (int64_t)k : -(int64_t)(~k) - 1;
+    }
     return QUIRE_OK;
 }
 

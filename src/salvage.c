@@ -403,7 +403,7 @@ load_index(salv *S, const sframe *f)
     quire__cur c;
     quire__env_head eh;
     quire__index ix;
-    const char *zmsg = NULL;
+    const char *zmsg = NULL, *what = NULL;
     uint8_t *raw;
     sindex *si;
     quire__merkle m;
@@ -419,17 +419,12 @@ load_index(salv *S, const sframe *f)
     if (raw == NULL) {
         return QUIRE_E_NOMEM;
     }
-    if (eh.codec == QUIRE__CODEC_STORED) {
-        if (eh.raw_size != 0) {
-            memcpy(raw, eh.data, (size_t)eh.raw_size);
-        }
-    } else if ((e = quire__inflate(S->a, eh.data, eh.data_len, raw, (size_t)eh.raw_size, NULL, 0,
-                                   &zmsg)) != 0) {
+    if ((e = quire__env_inflate(S->a, &eh, &S->s->lim, raw, &what, &zmsg)) != 0) {
         quire__free(S->a, raw);
         if (e == QUIRE_E_NOMEM) {
             return e;
         }
-        note(S, e, f->off, "index data", "index frame at offset %llu unusable: %s%s%s%s",
+        note(S, e, f->off, what, "index frame at offset %llu unusable: %s%s%s%s",
              (unsigned long long)f->off, quire_strerror(e), zmsg != NULL ? " (" : "",
              zmsg != NULL ? zmsg : "", zmsg != NULL ? ")" : "");
         return 0;

@@ -36,6 +36,11 @@ struct quire_verifier {
     size_t n_roles;
     quire_progress_fn progress;
     void *progress_ctx;
+    /* a paged index's URL and date tables are compared with the records as
+     * multisets: sums of SipHash-2-4 (128-bit) of each (key, article) pair
+     * under a key drawn for each run, so that no archive can be made to
+     * collide [7.4, 7.5, 13.3] */
+    uint8_t sum_key[16];
 };
 
 /* one run */
@@ -52,6 +57,11 @@ typedef struct run {
     size_t n_seals, cap_seals;
     /* URL and date table entries the records call for [13.3] */
     uint64_t url_entries, date_entries;
+    uint64_t url_sum[2], date_sum[2];
+    /* a paged index: its walk's results [7] */
+    int walked; /* 1 when every rule held */
+    uint8_t ix_digest[32], ix_root[32];
+    uint64_t tab_url[2], tab_date[2];
 } run;
 
 /* see quire.h */
@@ -258,10 +268,10 @@ walk_frames(run *R, quire_reader *r)
         /* the CRC of a block the index names here is checked when the block
          * is read for its records, by the worker threads (unless --fast) */
         crc_later = 0;
-        if (type == QUIRE__FT_BLOK && !R->v->fast && next_block < r->ix.n_blocks) {
+        if (type == QUIRE__FT_BLOK && !R->v->fast && next_block < r->rx.lo.n_blocks) {
             quire__iblock nb;
-            quire__index_block(&r->ix, next_block, &nb);
-            crc_later = nb.frame_offset == off && nb.frame_size == flen;
+            crc_later = quire__rx_block(r, next_block, &nb, NULL) == 0 &&
+                        nb.frame_offset == off && nb.frame_size == flen;
         }
         /* a big frame (an index) is summed here step by step, each step's
          * pages given back at once, rather than all resident at once */
@@ -296,12 +306,12 @@ walk_frames(run *R, quire_reader *r)
             if (flen <= r->len - off) {
                 quire__reader_release(r, off, flen); /* CRC checked; inflated later */
             }
-            if (next_block < r->ix.n_blocks) {
-                quire__index_block(&r->ix, next_block, &b);
-            } else {
+            memset(&b, 0, sizeof b);
+            if (next_block < r->rx.lo.n_blocks &&
+                quire__rx_block(r, next_block, &b, NULL) != 0) { /* reported by the index walk */
                 memset(&b, 0, sizeof b);
             }
-            if (next_block >= r->ix.n_blocks || b.frame_offset != off || b.frame_size != flen) {
+            if (next_block >= r->rx.lo.n_blocks || b.frame_offset != off || b.frame_size != flen) {
                 emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, off, (int64_t)off, -1, "block frame",
                      NULL, "block frame not in the index at this place");
             } else {
@@ -369,10 +379,10 @@ walk_frames(run *R, quire_reader *r)
         }
         off += flen;
     }
-    if (next_block != r->ix.n_blocks) {
+    if (next_block != r->rx.lo.n_blocks) {
         emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset, (int64_t)r->tr.index_offset,
              -1, "index block table", NULL, "%llu indexed blocks were not found in the file",
-             (unsigned long long)(r->ix.n_blocks - next_block));
+             (unsigned long long)(r->rx.lo.n_blocks - next_block));
     }
     (void)seen_index;
 }
@@ -409,14 +419,17 @@ check_seal(run *R, quire_reader *r)
     int64_t sf = (int64_t)r->seal_offset;
     uint64_t so = r->seal_offset + QUIRE__FRAME_HEAD + 4; /* statement start */
 
-    /* the Merkle root over the index's record digests [11.1] */
-    if (quire__merkle_root_mt(r->ix.articles, QUIRE__ARTICLE_ENTRY, r->ix.n_articles,
-                              R->v->threads, S->root) != 0) {
+    /* the Merkle root over the index's record digests [11.1]; a paged
+     * index's came with its walk, and when the walk failed there is none */
+    if (quire__rx_paged(r)) {
+        memcpy(S->root, R->ix_root, 32);
+    } else if (quire__merkle_root_mt(r->ix.articles, QUIRE__ARTICLE_ENTRY, r->rx.lo.n_articles,
+                                     R->v->threads, S->root) != 0) {
         emit(R, QUIRE_E_NOMEM, QUIRE_SEV_ERROR, 0, -1, -1, "Merkle tree", NULL, "out of memory");
         return;
     }
-    memcpy(S->archive_id, r->ix.archive_id, 16);
-    S->tree_size = r->ix.n_articles;
+    memcpy(S->archive_id, r->rx.archive_id, 16);
+    S->tree_size = r->rx.lo.n_articles;
     if (!r->has_seal) {
         int needed = (R->v->kr != NULL && quire_keyring_count(R->v->kr) > 0) ||
                      R->v->min_sigs > 0 || R->v->n_roles > 0;
@@ -428,23 +441,27 @@ check_seal(run *R, quire_reader *r)
     S->sealed = 1;
     S->checkpoint = st->checkpoint;
     S->created = st->created;
-    if (memcmp(st->archive_id, r->ix.archive_id, 16) != 0) {
+    if (memcmp(st->archive_id, r->rx.archive_id, 16) != 0) {
         quire__hex(hx, st->archive_id, 16);
         emit(R, QUIRE_E_ARCHIVE_ID, QUIRE_SEV_ERROR, so + 16, sf, -1, "statement archive id",
              NULL, "the seal was made for archive %s, not this one", hx);
     }
-    if (st->tree_size != r->ix.n_articles) {
+    if (st->tree_size != r->rx.lo.n_articles) {
         emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 40, sf, -1, "statement tree size", NULL,
              "the seal covers %llu articles, the index holds %llu",
-             (unsigned long long)st->tree_size, (unsigned long long)r->ix.n_articles);
+             (unsigned long long)st->tree_size, (unsigned long long)r->rx.lo.n_articles);
     }
     if (st->checkpoint != r->tr.checkpoint) {
         emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 32, sf, -1, "statement checkpoint",
              NULL, "the seal is for checkpoint %llu, the trailer for %llu",
              (unsigned long long)st->checkpoint, (unsigned long long)r->tr.checkpoint);
     }
-    if (quire__blake2b256(dg, r->index_raw, r->index_raw_len) == 0 &&
-        sodium_memcmp(dg, st->index_digest, 32) != 0) {
+    if (quire__rx_paged(r)) {
+        memcpy(dg, R->ix_digest, 32);
+    } else if (quire__blake2b256(dg, r->index_raw, r->index_raw_len) != 0) {
+        memcpy(dg, st->index_digest, 32); /* out of memory: not a finding */
+    }
+    if ((!quire__rx_paged(r) || R->walked) && sodium_memcmp(dg, st->index_digest, 32) != 0) {
         emit(R, QUIRE_E_STATEMENT, QUIRE_SEV_ERROR, so + 112, sf, -1, "statement index digest",
              NULL, "the index differs from the one the seal names");
     }
@@ -455,7 +472,7 @@ check_seal(run *R, quire_reader *r)
              "statement dictionary digest", NULL,
              "the preset dictionary differs from the one the seal names");
     }
-    if (sodium_memcmp(S->root, st->root, 32) != 0) {
+    if ((!quire__rx_paged(r) || R->walked) && sodium_memcmp(S->root, st->root, 32) != 0) {
         emit(R, QUIRE_E_ROOT, QUIRE_SEV_ERROR, so + 48, sf, -1, "statement root", NULL,
              "the Merkle root of the articles differs from the sealed root");
     }
@@ -635,8 +652,9 @@ check_chain(run *R, quire_reader *r)
     qsort(L, n, sizeof *L, cmp_link_size);
     quire__merkle_init(&m);
     for (i = 0; i < n; i++) {
-        while (leaf < L[i].st.tree_size && leaf < r->ix.n_articles) {
-            if (quire__merkle_add(&m, r->ix.articles + leaf * QUIRE__ARTICLE_ENTRY) != 0) {
+        while (leaf < L[i].st.tree_size && leaf < r->rx.lo.n_articles) {
+            uint8_t dg[32];
+            if (quire__rx_digest(r, leaf, dg, NULL) != 0 || quire__merkle_add(&m, dg) != 0) {
                 break;
             }
             leaf++;
@@ -727,6 +745,7 @@ typedef struct bres {
     size_t n, cap;
     uint64_t checked, psigned, pvalid;
     uint64_t url_entries, date_entries; /* the index entries the records call for */
+    uint64_t url_sum[2], date_sum[2];
     int nomem;
 } bres;
 
@@ -782,6 +801,23 @@ check_tables(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_
     int have_c = quire_article_find(a, QUIRE_F_CAPTURE_URL, &c) == 0 && c.type == QUIRE_T_TEXT;
     quire_field d;
     int64_t secs;
+    if (quire__rx_paged(r)) { /* the sums are compared after the last block */
+        if (have_u) {
+            out->url_entries++;
+            quire__pair_sum(out->url_sum, v->sum_key, quire__url_hash(u.value, u.value_len), n);
+        }
+        if (have_c && !(have_u && u.value_len == c.value_len &&
+                        memcmp(u.value, c.value, c.value_len) == 0)) {
+            out->url_entries++;
+            quire__pair_sum(out->url_sum, v->sum_key, quire__url_hash(c.value, c.value_len), n);
+        }
+        if (quire_article_find(a, QUIRE_F_PUBLISHED, &d) == 0 && d.type == QUIRE_T_TIME &&
+            quire__time_parse(d.value, d.value_len, &secs) == 0) {
+            out->date_entries++;
+            quire__pair_sum(out->date_sum, v->sum_key, (uint64_t)secs, n);
+        }
+        return;
+    }
     if (have_u) {
         out->url_entries++;
         if (!quire__pairs_has(r->ix.urls, r->ix.n_urls, quire__url_hash(u.value, u.value_len), n,
@@ -819,8 +855,11 @@ check_block(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_t
     quire__iblock ib;
     quire_diag d;
     uint64_t n;
-    quire__index_block(&r->ix, blk, &ib);
     memset(&d, 0, sizeof d);
+    if (quire__rx_block(r, blk, &ib, &d) != 0) {
+        bres_diag(out, al, &d, -1, "");
+        return;
+    }
     if (quire__reader_load_block(r, (uint32_t)blk, (int64_t)ib.first_article, &d) != 0) {
         char pre[96];
         snprintf(pre, sizeof pre, "articles %llu..%llu unreadable: ",
@@ -884,6 +923,10 @@ bres_flush(run *R, bres *b)
     R->sum->checked += b->checked;
     R->url_entries += b->url_entries;
     R->date_entries += b->date_entries;
+    R->url_sum[0] += b->url_sum[0];
+    R->url_sum[1] += b->url_sum[1];
+    R->date_sum[0] += b->date_sum[0];
+    R->date_sum[1] += b->date_sum[1];
     R->sum->publisher_signed += b->psigned;
     R->sum->publisher_valid += b->pvalid;
     quire__free(&R->v->a, b->it);
@@ -918,7 +961,7 @@ static void
 check_records(run *R, quire_reader *r, quire_article *a)
 {
     quire_verifier *v = R->v;
-    uint64_t nb = r->ix.n_blocks, lo;
+    uint64_t nb = r->rx.lo.n_blocks, lo;
     size_t T = (size_t)v->threads, t, W;
     quire__iblock first, last;
     vworker wk[QUIRE__VERIFY_MAX_THREADS];
@@ -979,12 +1022,14 @@ check_records(run *R, quire_reader *r, quire_article *a)
         /* the round's compressed blocks are read: their pages go back in
          * one call (one per block cost 5% with two threads: every
          * madvise interrupts the other thread to flush its TLB) */
-        quire__index_block(&r->ix, lo, &first);
-        quire__index_block(&r->ix, hi - 1, &last);
+        if (quire__rx_block(r, lo, &first, NULL) != 0 ||
+            quire__rx_block(r, hi - 1, &last, NULL) != 0) {
+            continue; /* each block reported its entry */
+        }
         quire__reader_release(r, first.frame_offset,
                               last.frame_offset + last.frame_size - first.frame_offset);
         if (v->progress != NULL && !R->stop) {
-            v->progress(v->progress_ctx, last.first_article + last.n_records, r->ix.n_articles);
+            v->progress(v->progress_ctx, last.first_article + last.n_records, r->rx.lo.n_articles);
         }
     }
     quire__free(&v->a, res);
@@ -1013,12 +1058,22 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
         emit_diag(R, od, -1, "");
         return finish(R);
     }
-    R->sum->articles = r->ix.n_articles;
+    R->sum->articles = r->rx.lo.n_articles;
     if (r->torn_tail != 0) {
         emit(R, QUIRE_E_TRUNCATED, QUIRE_SEV_WARNING, r->len, -1, -1, "torn tail", NULL,
              "%llu bytes after the last complete checkpoint are not part of the archive (an "
              "interrupted append?); the checkpoint before them is what is checked",
              (unsigned long long)r->torn_tail);
+    }
+    if (quire__rx_paged(r)) { /* the checks of 7.2-7.5 the open left to us */
+        quire_diag d;
+        memset(&d, 0, sizeof d);
+        if (quire__rx_walk(r, R->ix_digest, R->ix_root, R->v->sum_key, R->tab_url, R->tab_date,
+                           &d) == 0) {
+            R->walked = 1;
+        } else {
+            emit_diag(R, &d, (int64_t)r->tr.index_offset, "");
+        }
     }
     walk_frames(R, r);
     check_seal(R, r);
@@ -1035,18 +1090,34 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
         quire_article_free(a);
         /* every entry was found for its article: with as many entries as
          * the records call for, the tables hold nothing else [7.4, 7.5] */
-        if (!R->stop && R->sum->checked == r->ix.n_articles) {
-            if (R->url_entries != r->ix.n_urls) {
+        if (!R->stop && R->sum->checked == r->rx.lo.n_articles) {
+            if (R->url_entries != r->rx.lo.n_urls) {
                 emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
                      (int64_t)r->tr.index_offset, -1, "URL table", NULL,
                      "the URL table has %llu entries; the articles' URLs call for %llu",
-                     (unsigned long long)r->ix.n_urls, (unsigned long long)R->url_entries);
+                     (unsigned long long)r->rx.lo.n_urls, (unsigned long long)R->url_entries);
             }
-            if (R->date_entries != r->ix.n_dates) {
+            if (R->date_entries != r->rx.lo.n_dates) {
                 emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
                      (int64_t)r->tr.index_offset, -1, "date table", NULL,
                      "the date table has %llu entries; the articles' dates call for %llu",
-                     (unsigned long long)r->ix.n_dates, (unsigned long long)R->date_entries);
+                     (unsigned long long)r->rx.lo.n_dates, (unsigned long long)R->date_entries);
+            }
+            /* a paged index: as many entries, the same sums, and (the walk)
+             * no pair twice: the same multiset */
+            if (quire__rx_paged(r) && R->walked && R->url_entries == r->rx.lo.n_urls &&
+                (R->url_sum[0] != R->tab_url[0] || R->url_sum[1] != R->tab_url[1])) {
+                emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
+                     (int64_t)r->tr.index_offset, -1, "URL table", NULL,
+                     "the URL table differs from the articles' URLs: an entry is missing, or "
+                     "names the wrong article or hash");
+            }
+            if (quire__rx_paged(r) && R->walked && R->date_entries == r->rx.lo.n_dates &&
+                (R->date_sum[0] != R->tab_date[0] || R->date_sum[1] != R->tab_date[1])) {
+                emit(R, QUIRE_E_INDEX, QUIRE_SEV_ERROR, r->tr.index_offset,
+                     (int64_t)r->tr.index_offset, -1, "date table", NULL,
+                     "the date table differs from the articles' dates: an entry is missing, or "
+                     "names the wrong article or date");
             }
         }
     }
@@ -1073,6 +1144,10 @@ run_common(quire_verifier *v, const char *path, const void *buf, size_t len, qui
     R.v = v;
     R.fn = fn;
     R.ctx = ctx;
+    if (sodium_init() < 0) {
+        return QUIRE_E_NOMEM;
+    }
+    randombytes_buf(v->sum_key, sizeof v->sum_key);
     R.sum = summary;
     if ((e = quire_reader_new(&r, v->have_alloc ? &v->pub_alloc : NULL)) != 0) {
         return e;

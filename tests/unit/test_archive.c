@@ -19,6 +19,7 @@
 #include "quire.h"
 /* internals only for recomputing frame CRCs and encoding hand-made files */
 #include "internal.h"
+#include "../vectors/forge.h"
 
 /* a string literal and its length, embedded NULs included */
 #define S(lit) (lit), (sizeof(lit) - 1)
@@ -385,6 +386,10 @@ typedef struct wopts {
     size_t dict_len;
 } wopts;
 
+/* QUIRE_OPT_INDEX_PAGE for write_set, 0 for the default: the paged
+ * variants of the reader tests set it */
+static int64_t index_page;
+
 static void
 write_set(quire_article **v, int n, const wopts *o, fz_out *out)
 {
@@ -396,6 +401,9 @@ write_set(quire_article **v, int n, const wopts *o, fz_out *out)
     assert_int_equal(quire_writer_new(&w, NULL), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, o->level), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, o->block), 0);
+    if (index_page != 0) {
+        assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, index_page), 0);
+    }
     if (o->dict != NULL) {
         assert_int_equal(quire_writer_set_dictionary(w, o->dict, o->dict_len), 0);
     }
@@ -778,6 +786,15 @@ test_find_url_digest(void **state)
     free_set(v, NBIG);
 }
 
+/* The reader's lookups through a paged index: the same answers. */
+static void
+test_find_url_digest_paged(void **state)
+{
+    index_page = 256;
+    test_find_url_digest(state);
+    index_page = 0;
+}
+
 static void
 test_dates(void **state)
 {
@@ -866,6 +883,121 @@ test_dates(void **state)
     }
     assert_int_equal(quire_reader_date_span(r, 0, 1, NULL, &count), QUIRE_E_ARG);
     quire_reader_free(r);
+    obuf_free(&out);
+    free_set(v, NBIG);
+}
+
+static void
+test_dates_paged(void **state)
+{
+    index_page = 256;
+    test_dates(state);
+    index_page = 0;
+}
+
+/* A paged index is checked entry by entry as it is read (7.6): damage in
+ * one entry or page fails the reads that use it, with its code, and
+ * leaves the others readable. */
+static void
+test_paged_damage(void **state)
+{
+    quire_article **v = make_set(fill_article, NBIG);
+    wopts o = {6, 2048, NULL, 0};
+    fz_out out = {NULL, 0, 0};
+    fz_vec ix;
+    fz_ixview iv;
+    int t;
+    (void)state;
+    index_page = 256;
+    write_set(v, NBIG, &o, &out);
+    index_page = 0;
+    memset(&ix, 0, sizeof ix);
+    for (t = 0; t < 5; t++) {
+        fz_arch a;
+        quire_reader *r = NULL;
+        quire_article *got = NULL;
+        quire_diag d;
+        uint8_t *p;
+        size_t n, bad = 0, i;
+        uint64_t b1_first;
+        int want = QUIRE_E_INDEX;
+        const char *what = NULL;
+        assert_int_equal(fz_parse(&a, out.p, out.len), 0);
+        assert_int_equal(fz_index_raw(&a, &ix), 0);
+        assert_int_equal(fz_index_view(ix.p, ix.len, &iv), 0);
+        assert_true(iv.n_blocks >= 3);
+        b1_first = quire__ld64(ix.p + iv.blocks + QUIRE__BLOCK_ENTRY + 16);
+        if (t == 0) { /* block 1 starts one article late */
+            quire__st64(ix.p + iv.blocks + QUIRE__BLOCK_ENTRY + 16, b1_first + 1);
+            what = "index block articles";
+        } else if (t == 1) { /* article 1 names a block that does not hold it */
+            quire__st32(ix.p + iv.articles + QUIRE__ARTICLE_ENTRY + 32, 2);
+            what = "index record block";
+        } else if (t == 2) { /* article 0 ends past its block */
+            quire__st32(ix.p + iv.articles + 40, 1u << 20);
+            what = "index record placement";
+        } else if (t == 3) { /* a URL entry names no article */
+            quire__st64(ix.p + iv.urls + 8, iv.n_articles);
+            what = "index URL article";
+        }
+        fz_index_set_raw(&a, ix.p, ix.len);
+        if (t == 4) { /* the last page's zlib stream damaged */
+            fz_frame *f = &a.f[fz_last(&a, QUIRE__FT_INDX)];
+            f->pl.p[f->pl.len - 3] ^= 0xFF;
+            want = QUIRE_E_INFLATE;
+        }
+        assert_int_equal(fz_fix_trailer(&a), 0);
+        p = fz_emit(&a, &n);
+        memset(&d, 0, sizeof d);
+        assert_int_equal(quire_reader_new(&r, NULL), 0);
+        assert_int_equal(quire_article_new(&got, NULL), 0);
+        /* open reads the head and the counts only */
+        assert_int_equal(quire_reader_open_memory(r, p, n, &d), 0);
+        for (i = 0; i < NBIG; i++) {
+            int e;
+            memset(&d, 0, sizeof d);
+            e = quire_reader_get(r, i, got, &d);
+            if (e != 0) {
+                assert_int_equal(e, want);
+                if (what != NULL) {
+                    assert_string_equal(d.what, what);
+                }
+                bad++;
+            }
+        }
+        if (t == 3 || t == 4) { /* the tables at the end: articles read fine */
+            uint64_t num;
+            const char *u = t == 3 ? NULL : "https://news.example/a/1";
+            assert_int_equal(bad, 0);
+            memset(&d, 0, sizeof d);
+            if (u == NULL) { /* the damaged entry is the smallest hash's */
+                size_t k;
+                int hit = 0;
+                for (k = 0; k < NBIG && !hit; k++) {
+                    quire_field f;
+                    if (quire_article_find(v[k], QUIRE_F_URL, &f) == 0) {
+                        hit = quire_reader_find_url(r, (const char *)f.value, f.value_len, &num,
+                                                    &d) == QUIRE_E_INDEX;
+                    }
+                }
+                assert_true(hit);
+                assert_string_equal(d.what, what);
+            } else {
+                size_t first, count;
+                int e1 = quire_reader_find_url(r, u, strlen(u), &num, &d);
+                /* a search to the end of the date table reads the last page */
+                int e2 = quire_reader_date_span(r, INT64_MAX - 1, INT64_MAX, &first, &count);
+                assert_true(e1 == want || e2 == want);
+            }
+        } else {
+            assert_true(bad > 0 && bad < NBIG);
+        }
+        quire_article_free(got);
+        quire_reader_free(r);
+        free(p);
+        fz_free(&a);
+    }
+    fz_vec_free(&ix);
     obuf_free(&out);
     free_set(v, NBIG);
 }
@@ -1567,7 +1699,10 @@ sequence(const quire_alloc *al, int use_dict, quire_article **orig, seqres *res)
     }
     STEP("writer_new", quire_writer_new(&w, al));
     STEP("set_option", quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, 1024));
-    if (use_dict) {
+    if (use_dict & 2) { /* a paged index: 2 pages */
+        STEP("set_option", quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, 256));
+    }
+    if (use_dict & 1) {
         STEP("set_dictionary", quire_writer_set_dictionary(w, dict_text, sizeof dict_text - 1));
     }
     STEPD("writer_open", quire_writer_open(w, fz_out_write, &out, &res->d));
@@ -1673,6 +1808,15 @@ test_regress_alloc_failures_dict(void **state)
 {
     (void)state;
     alloc_failures(1);
+}
+
+/* The same with a paged index (7.1): its pages are allocated and inflated
+ * as articles are read. */
+static void
+test_alloc_failures_paged(void **state)
+{
+    (void)state;
+    alloc_failures(2);
 }
 
 /* BUG (if it fails): a resource error from quire_reader_scan_next does not
@@ -2799,6 +2943,9 @@ main(void)
         cmocka_unit_test(test_roundtrip),
         cmocka_unit_test(test_find_url_digest),
         cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_dates_paged),
+        cmocka_unit_test(test_find_url_digest_paged),
+        cmocka_unit_test(test_paged_damage),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_empty_archive),
         cmocka_unit_test(test_damage_zlib),
@@ -2829,6 +2976,7 @@ main(void)
         cmocka_unit_test(test_regress_empty_zlib_block),
         cmocka_unit_test(test_regress_empty_zlib_index),
         cmocka_unit_test(test_regress_alloc_failures_dict),
+        cmocka_unit_test(test_alloc_failures_paged),
         cmocka_unit_test(test_regress_scan_retry_record),
         cmocka_unit_test(test_regress_scan_retry_block),
         cmocka_unit_test(test_regress_add_item_list_limit),

@@ -2544,7 +2544,7 @@ test_env_head(void **state)
     v[3] = 1;
     env_expect(v, 17, &l, QUIRE_E_RESERVED, 2, "index reserved");
     v[3] = 0;
-    v[0] = 2;
+    v[0] = 3;
     env_expect(v, 17, &l, QUIRE_E_CODEC, 0, "index codec");
     v[0] = QUIRE__CODEC_ZLIB;
     env_expect(v, 17, &l, 0, 0, NULL);
@@ -2557,6 +2557,98 @@ test_env_head(void **state)
     quire__st64(v + 4, 5 * 1032);
     env_expect(v, 17, &l, 0, 0, NULL);
     env_expect(v, 11, &l, QUIRE_E_TRUNCATED, 4, NULL);
+}
+
+static int
+page_expect(const uint8_t *in, size_t len, int code, size_t off, const char *what)
+{
+    uint8_t *buf = dup_exact(in, len);
+    quire__cur c;
+    quire__env_head h;
+    quire__limits l;
+    int e;
+    quire__limits_default(&l);
+    quire__cur_init(&c, buf, len, 64);
+    e = quire__env_head_decode(&c, &l, &h);
+    assert_int_equal(e, code);
+    if (code != 0) {
+        assert_int_equal(c.err_off, 64 + off);
+        assert_string_equal(c.err_what, what);
+    } else {
+        assert_int_equal(h.page_size, quire__ld32(in + 12));
+        assert_ptr_equal(h.dir, buf + 20);
+        assert_ptr_equal(h.data, buf + 20 + 8 * (size_t)h.n_pages);
+    }
+    test_free(buf);
+    return e;
+}
+
+/* Codec 2 [7.1]: page size, page count, directory; then each page alone. */
+static void
+test_env_pages(void **state)
+{
+    uint8_t v[80];
+    quire__cur c;
+    quire__env_head h;
+    quire__limits l;
+    size_t start, len, raw;
+    uint64_t at;
+    const char *what;
+    (void)state;
+    quire__limits_default(&l);
+    memset(v, 0, sizeof v);
+    v[0] = QUIRE__CODEC_PAGED;
+    quire__st64(v + 4, 600); /* 3 pages of 256: 256, 256, 88 */
+    quire__st32(v + 12, 256);
+    quire__st32(v + 16, 3);
+    quire__st64(v + 20, 10);
+    quire__st64(v + 28, 20);
+    quire__st64(v + 36, 25);
+    page_expect(v, 44 + 25, 0, 0, NULL);
+    page_expect(v, 44 + 24, QUIRE_E_INDEX, 36, "index page directory");
+    page_expect(v, 40, QUIRE_E_TRUNCATED, 16, "index page directory");
+    page_expect(v, 18, QUIRE_E_TRUNCATED, 16, "index page count");
+    quire__st32(v + 12, 255);
+    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    quire__st32(v + 12, 128);
+    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    quire__st32(v + 12, 2u << 20);
+    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    quire__st32(v + 12, 512);
+    page_expect(v, 69, QUIRE_E_INDEX, 16, "index page count");
+    quire__st32(v + 12, 256);
+    quire__st64(v + 4, 25 * 1033);
+    quire__st32(v + 16, (25 * 1033 + 255) / 256);
+    page_expect(v, 69, QUIRE_E_TRUNCATED, 16, "index page directory");
+    quire__st64(v + 4, 600);
+    quire__st32(v + 16, 3);
+
+    /* page by page: bounds from the directory, then the ratio */
+    quire__cur_init(&c, v, 69, 0);
+    assert_int_equal(quire__env_head_decode(&c, &l, &h), 0);
+    assert_int_equal(quire__env_page(&h, &l, 0, &start, &len, &raw, &at, &what), 0);
+    assert_true(start == 0 && len == 10 && raw == 256);
+    assert_int_equal(quire__env_page(&h, &l, 2, &start, &len, &raw, &at, &what), 0);
+    assert_true(start == 20 && len == 5 && raw == 88);
+    quire__st64(v + 28, 5); /* page 1 ends before it starts */
+    assert_int_equal(quire__env_page(&h, &l, 1, &start, &len, &raw, &at, &what), QUIRE_E_INDEX);
+    assert_true(at == 8 && strcmp(what, "index page directory") == 0);
+    quire__st64(v + 28, 10); /* empty page */
+    assert_int_equal(quire__env_page(&h, &l, 1, &start, &len, &raw, &at, &what), QUIRE_E_INDEX);
+    quire__st64(v + 28, 99);
+    assert_int_equal(quire__env_page(&h, &l, 1, &start, &len, &raw, &at, &what), QUIRE_E_INDEX);
+    l.ratio = 20; /* 256 bytes from 10 */
+    quire__st64(v + 28, 20);
+    assert_int_equal(quire__env_page(&h, &l, 0, &start, &len, &raw, &at, &what), QUIRE_E_LIMIT);
+    assert_true(at == 0 && strcmp(what, "index compression ratio") == 0);
+    l.ratio = 26;
+    assert_int_equal(quire__env_page(&h, &l, 0, &start, &len, &raw, &at, &what), 0);
+    /* no pages: no data */
+    quire__st64(v + 4, 0);
+    quire__st32(v + 16, 0);
+    quire__limits_default(&l);
+    page_expect(v, 20, 0, 0, NULL);
+    page_expect(v, 21, QUIRE_E_INDEX, 20, "index page directory");
 }
 
 /* ====================================================================
@@ -2720,6 +2812,7 @@ main(void)
         cmocka_unit_test(test_pairs_sort),
         cmocka_unit_test(test_url_hash),
         cmocka_unit_test(test_env_head),
+        cmocka_unit_test(test_env_pages),
         cmocka_unit_test(test_trailer),
         cmocka_unit_test(test_limits),
     };

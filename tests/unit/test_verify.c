@@ -67,18 +67,20 @@ typedef struct spec {
     int role[4];
     const char *role_name[4];
     int publisher; /* key index or -1 */
+    int page;      /* QUIRE_OPT_INDEX_PAGE, 0 for the default */
 } spec;
 
 static const spec ONE = {6, {ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0},
-                         {NULL, NULL, NULL, NULL}, -1};
+                         {NULL, NULL, NULL, NULL}, -1, 0};
 static const spec THREE = {6,
                            {ARCHIVIST, WITNESS, NOTARY, -1},
                            {QUIRE_ROLE_ARCHIVIST, QUIRE_ROLE_WITNESS, QUIRE_ROLE_NAMED, 0},
                            {NULL, NULL, "notary", NULL},
-                           -1};
-static const spec UNSIGNED = {6, {-1, -1, -1, -1}, {0, 0, 0, 0}, {NULL, NULL, NULL, NULL}, -1};
+                           -1,
+                           0};
+static const spec UNSIGNED = {6, {-1, -1, -1, -1}, {0, 0, 0, 0}, {NULL, NULL, NULL, NULL}, -1, 0};
 static const spec STORED = {0, {ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0},
-                            {NULL, NULL, NULL, NULL}, -1};
+                            {NULL, NULL, NULL, NULL}, -1, 0};
 
 static int
 vec_write(void *ctx, const void *buf, size_t len)
@@ -121,6 +123,9 @@ build(const spec *s, size_t n, fz_vec *out)
     assert_int_equal(quire_writer_new(&w, NULL), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, 1024), 0);
     assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_LEVEL, s->level), 0);
+    if (s->page != 0) {
+        assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, s->page), 0);
+    }
     assert_int_equal(quire_writer_set_archive_id(w, the_id), 0);
     assert_int_equal(quire_writer_set_checkpoint(w, CREATED, "verify tests", 12), 0);
     for (i = 0; i < 4 && s->signer[i] >= 0; i++) {
@@ -774,6 +779,101 @@ test_tables_cross_checked(void **state)
     quire_keyring_free(kr);
 }
 
+/* Count findings with this code and what. */
+static size_t
+count_findings(const stream *s, int code, const char *what)
+{
+    size_t i, k = 0;
+    for (i = 0; i < s->n && i < MAX_FINDINGS; i++) {
+        k += s->f[i].code == code && strcmp(s->f[i].what, what) == 0;
+    }
+    return k;
+}
+
+/* A paged index (7.1, codec 2) is checked whole by verify, in one pass:
+ * the tables' rules, the digest and root the seal names, and the URL and
+ * date tables against the records as multisets. Each change below is
+ * re-signed, so only these checks can catch it. */
+static void
+test_paged_index(void **state)
+{
+    spec ps = ONE;
+    fz_vec v, ix, nx;
+    fz_arch a;
+    fz_ixview iv;
+    stream s;
+    quire_verify_summary sum;
+    opts o;
+    uint8_t *p;
+    size_t n;
+    int t;
+    quire_keyring *kr = ring(ARCHIVIST, -1, -1, -1);
+    (void)state;
+    memset(&v, 0, sizeof v);
+    memset(&ix, 0, sizeof ix);
+    memset(&nx, 0, sizeof nx);
+    memset(&o, 0, sizeof o);
+    o.kr = kr;
+    ps.page = 256;
+    build(&ps, 12, &v);
+    assert_int_equal(fz_parse(&a, v.p, v.len), 0);
+    assert_int_equal(a.f[fz_last(&a, QUIRE__FT_INDX)].pl.p[0], QUIRE__CODEC_PAGED);
+    assert_int_equal(run_vec(&o, &v, &s, &sum), QUIRE_OK);
+    assert_int_equal(sum.checked, 12);
+    assert_int_equal(fz_index_raw(&a, &ix), 0);
+    assert_int_equal(fz_index_view(ix.p, ix.len, &iv), 0);
+    assert_true(ix.len > 2 * 256 && iv.n_urls == 12 && iv.n_dates == 12);
+    fz_free(&a);
+
+    for (t = 0; t < 4; t++) {
+        assert_int_equal(fz_parse(&a, v.p, v.len), 0);
+        fz_vec_set(&nx, ix.p, ix.len);
+        if (t == 0) { /* a URL entry names the next article: same count, sorted */
+            size_t at = iv.urls + 5 * QUIRE__PAIR_ENTRY + 8;
+            uint64_t art = quire__ld64(nx.p + at);
+            quire__st64(nx.p + at, art + 1 < iv.n_articles ? art + 1 : art - 1);
+            quire__pairs_sort(nx.p + iv.urls, (size_t)iv.n_urls, 0);
+        } else if (t == 1) { /* a date moved by a second, re-sorted */
+            size_t at = iv.dates + 3 * QUIRE__PAIR_ENTRY;
+            quire__st64(nx.p + at, quire__ld64(nx.p + at) + 1);
+            quire__pairs_sort(nx.p + iv.dates, (size_t)iv.n_dates, 1);
+        } else if (t == 2) { /* two URL entries swapped: out of order */
+            uint8_t tmp[QUIRE__PAIR_ENTRY];
+            memcpy(tmp, nx.p + iv.urls, sizeof tmp);
+            memmove(nx.p + iv.urls, nx.p + iv.urls + QUIRE__PAIR_ENTRY, QUIRE__PAIR_ENTRY);
+            memcpy(nx.p + iv.urls + QUIRE__PAIR_ENTRY, tmp, sizeof tmp);
+        } else { /* a record placed 4 bytes late: not back to back */
+            size_t at = iv.articles + 1 * QUIRE__ARTICLE_ENTRY + 36;
+            quire__st32(nx.p + at, quire__ld32(nx.p + at) + 4);
+        }
+        fz_index_set_raw(&a, nx.p, nx.len);
+        assert_int_equal(fz_fix_seal(&a, &keys[ARCHIVIST], 1), 0);
+        assert_int_equal(fz_fix_trailer(&a), 0);
+        p = fz_emit(&a, &n);
+        if (t == 0) {
+            assert_int_equal(run(&o, p, n, &s, &sum), QUIRE_E_INDEX);
+            assert_int_equal(count_findings(&s, QUIRE_E_INDEX, "URL table"), 1);
+            assert_int_equal(sum.errors, 1);
+        } else if (t == 1) {
+            assert_int_equal(run(&o, p, n, &s, &sum), QUIRE_E_INDEX);
+            assert_int_equal(count_findings(&s, QUIRE_E_INDEX, "date table"), 1);
+            assert_int_equal(sum.errors, 1);
+        } else if (t == 2) {
+            assert_int_equal(run(&o, p, n, &s, &sum), QUIRE_E_ORDER);
+            assert_int_equal(count_findings(&s, QUIRE_E_ORDER, "index URL order"), 1);
+        } else {
+            assert_int_equal(run(&o, p, n, &s, &sum), QUIRE_E_INDEX);
+            assert_int_equal(count_findings(&s, QUIRE_E_INDEX, "index record placement"), 1);
+        }
+        free(p);
+        fz_free(&a);
+    }
+    fz_vec_free(&v);
+    fz_vec_free(&ix);
+    fz_vec_free(&nx);
+    quire_keyring_free(kr);
+}
+
 /* Strict mode: a warning becomes an error, with its code. */
 static void
 test_strict(void **state)
@@ -1002,7 +1102,7 @@ static void
 test_trusted_key_in_another_role(void **state)
 {
     static const spec WRONG = {6, {WITNESS, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0},
-                               {NULL, NULL, NULL, NULL}, -1};
+                               {NULL, NULL, NULL, NULL}, -1, 0};
     fz_vec v;
     stream s;
     quire_verify_summary sum;
@@ -1387,6 +1487,7 @@ main(void)
         cmocka_unit_test(test_merkle_root),
         cmocka_unit_test(test_fast_vs_full),
         cmocka_unit_test(test_tables_cross_checked),
+        cmocka_unit_test(test_paged_index),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_strict_without_keys),
         cmocka_unit_test(test_min_signatures),

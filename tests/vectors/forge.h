@@ -690,6 +690,28 @@ fz_index_raw(const fz_arch *a, fz_vec *raw)
         fz_vec_set(raw, p + QUIRE__ENVELOPE_HEAD, a->f[x].pl.len - QUIRE__ENVELOPE_HEAD);
         return 0;
     }
+    if (p[0] == QUIRE__CODEC_PAGED) { /* pages, as salvage reads them */
+        quire__cur c;
+        quire__env_head eh;
+        quire__limits l;
+        const char *what = NULL;
+        uint8_t *out;
+        int e;
+        quire__limits_default(&l);
+        quire__cur_init(&c, p, a->f[x].pl.len, 0);
+        if (quire__env_head_decode(&c, &l, &eh) != 0) {
+            return -1;
+        }
+        if ((out = (uint8_t *)malloc(raw_size != 0 ? (size_t)raw_size : 1)) == NULL) {
+            abort();
+        }
+        e = quire__env_inflate(fz_alloc(), &eh, &l, out, &what, &zmsg);
+        if (e == 0) {
+            fz_vec_set(raw, out, (size_t)raw_size);
+        }
+        free(out);
+        return e == 0 ? 0 : -1;
+    }
     {
         uint8_t *out = (uint8_t *)malloc(raw_size != 0 ? (size_t)raw_size : 1);
         int e;
@@ -720,6 +742,37 @@ fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
     }
     f = &a->f[x];
     codec = f->pl.p[0];
+    if (codec == QUIRE__CODEC_PAGED) { /* the same page size, as the writer pages */
+        uint32_t ps = f->pl.len >= 16 ? quire__ld32(f->pl.p + 12) : 0, np, k;
+        size_t dir;
+        if (ps < QUIRE__PAGE_MIN || ps > QUIRE__PAGE_MAX) {
+            ps = 65536;
+        }
+        np = (uint32_t)((len + ps - 1) / ps);
+        f->pl.len = 0;
+        fz_vec_u8(&f->pl, codec);
+        fz_vec_u8(&f->pl, 0);
+        fz_vec_u16(&f->pl, 0);
+        fz_vec_u64(&f->pl, len);
+        fz_vec_u32(&f->pl, ps);
+        fz_vec_u32(&f->pl, np);
+        dir = f->pl.len;
+        for (k = 0; k < np; k++) {
+            fz_vec_u64(&f->pl, 0);
+        }
+        for (k = 0; k < np; k++) {
+            quire__buf b;
+            size_t off = (size_t)k * ps, n = len - off < ps ? len - off : ps;
+            quire__buf_init(&b, fz_alloc(), (size_t)1 << 30);
+            if (quire__deflate(fz_alloc(), 6, raw + off, n, NULL, 0, &b) != 0) {
+                abort();
+            }
+            fz_vec_put(&f->pl, b.p, b.len);
+            quire__buf_free(&b);
+            quire__st64(f->pl.p + dir + (size_t)k * 8, f->pl.len - dir - (size_t)np * 8);
+        }
+        return;
+    }
     f->pl.len = 0;
     fz_vec_u8(&f->pl, codec);
     fz_vec_u8(&f->pl, 0);
