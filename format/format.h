@@ -214,8 +214,8 @@ typedef struct quire__env_head {
     uint64_t dir_at;    /* offset of dir in the cursor's terms */
 } quire__env_head;
 void quire__env_head_encode(quire__buf *b, uint8_t codec, uint64_t raw_size);
-/* Codec 2: the page size, then the page count and directory; the caller
- * appends the pages. */
+/* Codec 2: the page size and page count; the caller appends the
+ * directory, its CRC-32 and the pages [7.1]. */
 void quire__env_pages_encode(quire__buf *b, uint32_t page_size, uint32_t n_pages);
 int quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h);
 /* Codec 2: page k's zlib stream (data + *start, *len bytes) and its

@@ -758,13 +758,20 @@ quire__env_head_decode(quire__cur *c, const quire__limits *l, quire__env_head *h
         if (np != (h->raw_size + ps - 1) / ps) {
             return quire__cur_fail_at(c, at + 16, QUIRE_E_INDEX, "index page count");
         }
-        if (np > quire__cur_left(c) / 8) {
+        if (np > quire__cur_left(c) / 8 || quire__cur_left(c) - (size_t)np * 8 < 4) {
             return quire__cur_fail_at(c, at + 16, QUIRE_E_TRUNCATED, "index page directory");
         }
         h->page_size = ps;
         h->n_pages = np;
         h->dir_at = c->off;
         h->dir = quire__get_bytes(c, (size_t)np * 8, "index page directory");
+        /* the head and directory carry their own CRC: a reader that reads
+         * a few pages need not sum the whole frame [7.1] */
+        if (quire__get_u32(c, "index directory CRC-32") !=
+                quire__crc32(0, c->buf + at, c->off - 4 - at) &&
+            !QUIRE__FUZZING) {
+            return quire__cur_fail_at(c, c->off - 4, QUIRE_E_CRC, "index directory CRC-32");
+        }
         h->data_len = quire__cur_left(c);
         if (np == 0 ? h->data_len != 0 : quire__ld64(h->dir + (size_t)(np - 1) * 8) != h->data_len) {
             return quire__cur_fail_at(c, h->dir_at + (np == 0 ? 0 : (size_t)(np - 1) * 8),
@@ -789,6 +796,7 @@ quire__env_pages_encode(quire__buf *b, uint32_t page_size, uint32_t n_pages)
     quire__put_u32(b, page_size);
     quire__put_u32(b, n_pages);
 }
+
 
 int
 quire__env_page(const quire__env_head *h, const quire__limits *l, uint32_t k, size_t *start,

@@ -153,7 +153,7 @@ quire__rx_open(quire_reader *r, const quire__env_head *eh, quire_diag *d)
     }
     x->flat = NULL;
     x->eh = *eh;
-    x->dir_at = (uint64_t)(eh->data - r->buf) - (uint64_t)eh->n_pages * 8;
+    x->dir_at = (uint64_t)(eh->data - r->buf) - 4 - (uint64_t)eh->n_pages * 8;
     raw = eh->raw_size;
     x->lo.raw_size = raw;
     if ((e = quire__rx_read(r, 0, raw < 32 ? (size_t)raw : 32, head, d)) != 0) {

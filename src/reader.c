@@ -229,6 +229,26 @@ quire__reader_frame_at(quire_reader *r, uint64_t off, uint64_t end, quire__frame
     return 0;
 }
 
+/* The INDX frame at the trailer's index_offset. A paged index [7.1] is
+ * not summed whole: its head and directory carry their own CRC-32 and
+ * each page its zlib Adler-32, checked as pages are read, so that opening
+ * does not read the whole frame. Other codecs: the frame's CRC-32. */
+static int
+index_frame(quire_reader *r, uint64_t tr_at, quire__frame *f, quire_diag *d)
+{
+    uint64_t off = r->tr.index_offset;
+    quire__cur c;
+    if (off <= tr_at && tr_at - off >= QUIRE__FRAME_OVERHEAD + 1 &&
+        r->buf[off + QUIRE__FRAME_HEAD] == QUIRE__CODEC_PAGED) {
+        quire__cur_init(&c, r->buf + off, (size_t)(tr_at - off), off);
+        if (quire__frame_decode_ex(&c, &r->lim, f, 0) != 0) {
+            return quire__fail_cur(d, &c, -1);
+        }
+        return 0;
+    }
+    return quire__reader_frame_at(r, off, tr_at, f, d, -1, "index frame");
+}
+
 /* Searches backwards for the last complete trailer: a TRLR frame whose
  * CRC matches, whose payload ends with the end mark, and which names its
  * own offset. Returns its offset, or 0 if there is none. */
@@ -325,7 +345,7 @@ open_indexed(quire_reader *r, quire_diag *d)
         return QUIRE__FAIL(d, QUIRE_E_TRAILER, tr_at + QUIRE__FRAME_HEAD, -1,
                            "trailer index offset");
     }
-    if ((e = quire__reader_frame_at(r, r->tr.index_offset, tr_at, &f, d, -1, "index frame")) != 0) {
+    if ((e = index_frame(r, tr_at, &f, d)) != 0) {
         return e;
     }
     if (f.type != QUIRE__FT_INDX) {

@@ -1080,19 +1080,21 @@ put_seal(quire_writer *w, const quire__statement *st)
 }
 
 /* A paged index [7.1]: the directory of where each page's zlib stream
- * ends, then the streams, each page compressed on its own. */
+ * ends and its CRC-32, then the streams, each page compressed on its own.
+ * The directory is written as room first and filled in as pages end. */
 static int
 put_pages(quire_writer *w, const quire__buf *ix)
 {
     uint32_t ps = w->index_page, np = (uint32_t)((ix->len + ps - 1) / ps), k;
-    size_t dir, data;
+    size_t env = w->out.len, dir, data;
     int e;
     quire__env_head_encode(&w->out, QUIRE__CODEC_PAGED, ix->len);
     quire__env_pages_encode(&w->out, ps, np);
     dir = w->out.len;
     for (k = 0; k < np; k++) {
-        quire__put_u64(&w->out, 0); /* filled in below */
+        quire__put_u64(&w->out, 0);
     }
+    quire__put_u32(&w->out, 0); /* the directory's CRC-32 */
     data = w->out.len;
     if (w->out.err != 0) {
         return w->out.err;
@@ -1104,6 +1106,7 @@ put_pages(quire_writer *w, const quire__buf *ix)
         }
         quire__st64(w->out.p + dir + (size_t)k * 8, (uint64_t)(w->out.len - data));
     }
+    quire__st32(w->out.p + data - 4, quire__crc32(0, w->out.p + env, data - 4 - env));
     return 0;
 }
 

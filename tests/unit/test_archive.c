@@ -912,7 +912,7 @@ test_paged_damage(void **state)
     write_set(v, NBIG, &o, &out);
     index_page = 0;
     memset(&ix, 0, sizeof ix);
-    for (t = 0; t < 5; t++) {
+    for (t = 0; t < 6; t++) {
         fz_arch a;
         quire_reader *r = NULL;
         quire_article *got = NULL;
@@ -945,12 +945,24 @@ test_paged_damage(void **state)
             fz_frame *f = &a.f[fz_last(&a, QUIRE__FT_INDX)];
             f->pl.p[f->pl.len - 3] ^= 0xFF;
             want = QUIRE_E_INFLATE;
+        } else if (t == 5) { /* a page end in the directory: its own CRC-32 fails */
+            fz_frame *f = &a.f[fz_last(&a, QUIRE__FT_INDX)];
+            f->pl.p[20] ^= 0x01;
         }
         assert_int_equal(fz_fix_trailer(&a), 0);
         p = fz_emit(&a, &n);
         memset(&d, 0, sizeof d);
         assert_int_equal(quire_reader_new(&r, NULL), 0);
         assert_int_equal(quire_article_new(&got, NULL), 0);
+        if (t == 5) { /* the frame's CRC-32 was repaired, the directory's not */
+            assert_int_equal(quire_reader_open_memory(r, p, n, &d), QUIRE_E_CRC);
+            assert_string_equal(d.what, "index directory CRC-32");
+            quire_article_free(got);
+            quire_reader_free(r);
+            free(p);
+            fz_free(&a);
+            continue;
+        }
         /* open reads the head and the counts only */
         assert_int_equal(quire_reader_open_memory(r, p, n, &d), 0);
         for (i = 0; i < NBIG; i++) {

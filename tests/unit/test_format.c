@@ -2577,13 +2577,21 @@ page_expect(const uint8_t *in, size_t len, int code, size_t off, const char *wha
     } else {
         assert_int_equal(h.page_size, quire__ld32(in + 12));
         assert_ptr_equal(h.dir, buf + 20);
-        assert_ptr_equal(h.data, buf + 20 + 8 * (size_t)h.n_pages);
+        assert_ptr_equal(h.data, buf + 24 + 8 * (size_t)h.n_pages);
     }
     test_free(buf);
     return e;
 }
 
-/* Codec 2 [7.1]: page size, page count, directory; then each page alone. */
+/* the directory's CRC-32, after np entries */
+static void
+dir_crc(uint8_t *v, uint32_t np)
+{
+    quire__st32(v + 20 + 8 * np, quire__crc32(0, v, 20 + 8 * (size_t)np));
+}
+
+/* Codec 2 [7.1]: page size, page count, directory and its CRC-32; then
+ * each page alone. */
 static void
 test_env_pages(void **state)
 {
@@ -2604,27 +2612,31 @@ test_env_pages(void **state)
     quire__st64(v + 20, 10);
     quire__st64(v + 28, 20);
     quire__st64(v + 36, 25);
-    page_expect(v, 44 + 25, 0, 0, NULL);
-    page_expect(v, 44 + 24, QUIRE_E_INDEX, 36, "index page directory");
-    page_expect(v, 40, QUIRE_E_TRUNCATED, 16, "index page directory");
+    dir_crc(v, 3); /* data at 48 */
+    page_expect(v, 48 + 25, 0, 0, NULL);
+    page_expect(v, 48 + 24, QUIRE_E_INDEX, 36, "index page directory");
+    page_expect(v, 47, QUIRE_E_TRUNCATED, 16, "index page directory");
     page_expect(v, 18, QUIRE_E_TRUNCATED, 16, "index page count");
+    v[30] ^= 1; /* the directory's CRC catches it */
+    page_expect(v, 73, QUIRE_E_CRC, 44, "index directory CRC-32");
+    v[30] ^= 1;
     quire__st32(v + 12, 255);
-    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    page_expect(v, 73, QUIRE_E_INDEX, 12, "index page size");
     quire__st32(v + 12, 128);
-    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    page_expect(v, 73, QUIRE_E_INDEX, 12, "index page size");
     quire__st32(v + 12, 2u << 20);
-    page_expect(v, 69, QUIRE_E_INDEX, 12, "index page size");
+    page_expect(v, 73, QUIRE_E_INDEX, 12, "index page size");
     quire__st32(v + 12, 512);
-    page_expect(v, 69, QUIRE_E_INDEX, 16, "index page count");
+    page_expect(v, 73, QUIRE_E_INDEX, 16, "index page count");
     quire__st32(v + 12, 256);
     quire__st64(v + 4, 25 * 1033);
     quire__st32(v + 16, (25 * 1033 + 255) / 256);
-    page_expect(v, 69, QUIRE_E_TRUNCATED, 16, "index page directory");
+    page_expect(v, 73, QUIRE_E_TRUNCATED, 16, "index page directory");
     quire__st64(v + 4, 600);
     quire__st32(v + 16, 3);
 
     /* page by page: bounds from the directory, then the ratio */
-    quire__cur_init(&c, v, 69, 0);
+    quire__cur_init(&c, v, 73, 0);
     assert_int_equal(quire__env_head_decode(&c, &l, &h), 0);
     assert_int_equal(quire__env_page(&h, &l, 0, &start, &len, &raw, &at, &what), 0);
     assert_true(start == 0 && len == 10 && raw == 256);
@@ -2646,9 +2658,10 @@ test_env_pages(void **state)
     /* no pages: no data */
     quire__st64(v + 4, 0);
     quire__st32(v + 16, 0);
+    dir_crc(v, 0);
     quire__limits_default(&l);
-    page_expect(v, 20, 0, 0, NULL);
-    page_expect(v, 21, QUIRE_E_INDEX, 20, "index page directory");
+    page_expect(v, 24, 0, 0, NULL);
+    page_expect(v, 25, QUIRE_E_INDEX, 20, "index page directory");
 }
 
 /* ====================================================================

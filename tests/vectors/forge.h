@@ -760,6 +760,7 @@ fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
         for (k = 0; k < np; k++) {
             fz_vec_u64(&f->pl, 0);
         }
+        fz_vec_u32(&f->pl, 0); /* the directory's CRC-32, below */
         for (k = 0; k < np; k++) {
             quire__buf b;
             size_t off = (size_t)k * ps, n = len - off < ps ? len - off : ps;
@@ -769,8 +770,9 @@ fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
             }
             fz_vec_put(&f->pl, b.p, b.len);
             quire__buf_free(&b);
-            quire__st64(f->pl.p + dir + (size_t)k * 8, f->pl.len - dir - (size_t)np * 8);
+            quire__st64(f->pl.p + dir + (size_t)k * 8, f->pl.len - dir - (size_t)np * 8 - 4);
         }
+        quire__st32(f->pl.p + dir + (size_t)np * 8, quire__crc32(0, f->pl.p, dir + (size_t)np * 8));
         return;
     }
     f->pl.len = 0;
