@@ -14,7 +14,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     quire__limits l;
     quire__cur c;
     quire__index ix;
-    uint64_t i;
+    quire__ixlayout lo;
+    uint64_t i, lat;
+    int64_t at;
+    const char *what;
     quire__limits_default(&l);
     quire__cur_init(&c, data, size, 0);
     if (quire__index_decode(&c, &l, UINT64_MAX / 2, &ix) != 0) {
@@ -36,6 +39,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (uint64_t)off + len > blk.raw_size) {
             abort();
         }
+        /* what a reader of a paged index checks entry by entry [7.6] holds
+         * for every entry of an index the whole-index rules accept */
+        if (quire__ix_article_check(&blk, i, off, len, &l, &at, &what) != 0) {
+            abort();
+        }
+    }
+    /* the layout a paged reader finds with three small reads is the one
+     * the decoder found */
+    if (quire__ixlayout_head(&lo, size, data, &l, &lat, &what) != 0 ||
+        quire__ixlayout_urls(&lo, data + lo.urls_at - 8, &l, &lat, &what) != 0 ||
+        quire__ixlayout_dates(&lo, data + lo.dates_at - 8, &l, &lat, &what) != 0 ||
+        lo.n_articles != ix.n_articles || lo.n_urls != ix.n_urls || lo.n_dates != ix.n_dates ||
+        data + lo.urls_at != ix.urls || data + lo.dates_at != ix.dates) {
+        abort();
     }
     for (i = 0; i < ix.n_urls; i++) {
         uint64_t h, art;
