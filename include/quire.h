@@ -350,7 +350,7 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
                                   5.6), across appends for parts of at least 1 KiB;
                                   default 1. Readers see every part inline. */
 #define QUIRE_OPT_INDEX_PAGE 6 /* uncompressed bytes per index page, a power of two from
-                                  256 to 1048576: default 65536. An index larger than
+                                  256 to 1048576: default 4096. An index larger than
                                   one page is written as independently compressed pages
                                   (spec 7.1, codec 2), so that opening the archive and
                                   reading one article inflate one or two pages of it,
@@ -422,9 +422,9 @@ QUIRE_API int quire_reader_set_limit(quire_reader *r, int which, uint64_t value)
 QUIRE_API int quire_reader_set_cache(quire_reader *r, size_t blocks);
 
 /* Opens an archive through its trailer and index. The file is mapped
- * read-only. An index larger than one page (64 KiB uncompressed: about
- * 1,000 articles) is paged (spec 7.1): open inflates at most three of its
- * pages, and each lookup the pages it needs, into a cache of four, so
+ * read-only. An index larger than one page (4 KiB uncompressed: about 80
+ * articles) is paged (spec 7.1): open inflates at most three of its
+ * pages, and each lookup the pages it needs, into a cache of eight, so
  * the time and memory of opening and of reading an article do not grow
  * with the archive (a 1 GB archive of 2.2 M articles: 7 MB of RSS for
  * `quire cat` of one). Each index entry is checked as it is read (spec

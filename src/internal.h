@@ -149,7 +149,7 @@ typedef struct quire__cblock {
 /* The reader's view of the index [7]: the whole inflated index (codecs 0
  * and 1, every table checked at open), or zlib pages inflated on demand
  * into a small cache (codec 2, each entry checked as it is read). */
-#define QUIRE__IXPAGES 4
+#define QUIRE__IXPAGES 8
 typedef struct quire__ixpage {
     uint8_t *p;
     int64_t no; /* page number, -1 when empty */

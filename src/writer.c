@@ -145,7 +145,7 @@ quire_writer_new(quire_writer **out, const quire_alloc *alloc)
     quire__buf_init(&w->stored, &w->a, BUF_MAX);
     quire__buf_init(&w->hints, &w->a, BUF_MAX);
     w->dedup = 1;
-    w->index_page = 65536;
+    w->index_page = 4096;
     quire__merkle_init(&w->tree);
     w->threads = 1;
     {

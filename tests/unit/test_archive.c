@@ -570,7 +570,7 @@ test_block_cache(void **state)
     /* the last article of each of the first four blocks: whole blocks */
     for (k = 0; k < 4; k++) {
         quire__iblock ib;
-        quire__index_block(&r->ix, (uint64_t)k, &ib);
+        assert_int_equal(quire__rx_block(r, (uint64_t)k, &ib, NULL), 0);
         first[k] = ib.first_article;
         count[k] = ib.n_records;
         assert_int_equal(quire_reader_get(r, ib.first_article + ib.n_records - 1, a, NULL), 0);
@@ -788,11 +788,17 @@ test_find_url_digest(void **state)
 
 /* The reader's lookups through a paged index: the same answers. */
 static void
-test_find_url_digest_paged(void **state)
+paged(void (*test)(void **), void **state)
 {
     index_page = 256;
-    test_find_url_digest(state);
+    test(state);
     index_page = 0;
+}
+
+static void
+test_find_url_digest_paged(void **state)
+{
+    paged(test_find_url_digest, state);
 }
 
 static void
@@ -890,9 +896,7 @@ test_dates(void **state)
 static void
 test_dates_paged(void **state)
 {
-    index_page = 256;
-    test_dates(state);
-    index_page = 0;
+    paged(test_dates, state);
 }
 
 /* A paged index is checked entry by entry as it is read (7.6): damage in
