@@ -372,10 +372,16 @@ walk_read(walk *k, uint64_t off, size_t len, uint8_t *out, quire_diag *d)
     return len == 0 ? 0 : quire__rx_read(r, off, len, out, d);
 }
 
+/* The Merkle leaves come in chunks of 2^CHUNK_LEVEL: each whole chunk's
+ * subtree is hashed over the threads and joins the tree as one node. */
+#define CHUNK_LEVEL 12
+
 int
-quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint8_t key[16],
-               uint64_t url_sum[2], uint64_t date_sum[2], quire_diag *d)
+quire__rx_walk(quire_reader *r, int threads, uint8_t digest[32], uint8_t root[32],
+               const uint8_t key[16], uint64_t url_sum[2], uint64_t date_sum[2], quire_diag *d)
 {
+    const size_t chunk = (size_t)1 << CHUNK_LEVEL;
+    uint8_t *leaves = NULL, sub[32];
     const quire__ixlayout *lo = &r->rx.lo;
     uint8_t ent[QUIRE__ARTICLE_ENTRY];
     walk k;
@@ -388,6 +394,10 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
     if (sodium_init() < 0) {
         return QUIRE__FAIL(d, QUIRE_E_NOMEM, 0, -1, "index digest");
     }
+    if (lo->n_articles >= chunk &&
+        (leaves = (uint8_t *)quire__malloc(&r->a, chunk * 32)) == NULL) {
+        return QUIRE__FAIL(d, QUIRE_E_NOMEM, r->tr.index_offset, -1, "Merkle tree");
+    }
     k.r = r;
     k.hashed = 0;
     crypto_generichash_init(&k.hs, NULL, 0, 32);
@@ -396,7 +406,7 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
     for (i = 0; i < lo->n_blocks; i++) {
         if ((e = walk_read(&k, lo->blocks_at + i * QUIRE__BLOCK_ENTRY, QUIRE__BLOCK_ENTRY, ent,
                            d)) != 0) {
-            return e;
+            goto out;
         }
         if ((e = quire__ixwalk_block(&w, ent, &eat, &what)) != 0) {
             goto fail;
@@ -410,7 +420,7 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
         if (quire__ixwalk_past(&w, i)) {
             quire__iblock b;
             if ((e = block_raw(r, w.in_block ? w.blk + 1 : 0, &b, d)) != 0) {
-                return e;
+                goto out;
             }
             if ((e = quire__ixwalk_enter(&w, &b, &eat, &what)) != 0) {
                 art = (int64_t)i - 1;
@@ -419,13 +429,20 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
         }
         if ((e = walk_read(&k, lo->articles_at + i * QUIRE__ARTICLE_ENTRY, QUIRE__ARTICLE_ENTRY,
                            ent, d)) != 0) {
-            return e;
+            goto out;
         }
         if ((e = quire__ixwalk_article(&w, ent, &eat, &what)) != 0) {
             goto fail;
         }
-        if ((e = quire__merkle_add(&m, ent)) != 0) {
-            return QUIRE__FAIL(d, e, r->tr.index_offset, (int64_t)i, "Merkle tree");
+        if (i < lo->n_articles / chunk * chunk) { /* a whole chunk's leaf */
+            memcpy(leaves + (size_t)(i % chunk) * 32, ent, 32);
+            if ((i + 1) % chunk == 0 &&
+                ((e = quire__merkle_root_mt(leaves, 32, chunk, threads, sub)) != 0 ||
+                 (e = quire__merkle_add_subtree(&m, sub, CHUNK_LEVEL)) != 0)) {
+                goto merkle_fail;
+            }
+        } else if ((e = quire__merkle_add(&m, ent)) != 0) {
+            goto merkle_fail;
         }
     }
     art = -1;
@@ -437,11 +454,11 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
         uint64_t *sum = t ? date_sum : url_sum;
         sum[0] = sum[1] = 0;
         if ((e = walk_read(&k, at - 8, 8, ent, d)) != 0) { /* the count: hashed, checked at open */
-            return e;
+            goto out;
         }
         for (i = 0; i < n; i++) {
             if ((e = walk_read(&k, at + i * QUIRE__PAIR_ENTRY, QUIRE__PAIR_ENTRY, ent, d)) != 0) {
-                return e;
+                goto out;
             }
             if ((e = quire__ixwalk_pair(&w, i, ent, t, &eat, &what)) != 0) {
                 goto fail;
@@ -450,15 +467,23 @@ quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint
         }
     }
     if ((e = walk_read(&k, lo->raw_size, 0, NULL, d)) != 0) {
-        return e;
+        goto out;
     }
     crypto_generichash_final(&k.hs, digest, 32);
     if ((e = quire__merkle_root(&m, root)) != 0) {
-        return QUIRE__FAIL(d, e, r->tr.index_offset, -1, "Merkle tree");
+        goto merkle_fail;
     }
+    quire__free(&r->a, leaves);
     return 0;
+merkle_fail:
+    quire__free(&r->a, leaves);
+    return QUIRE__FAIL(d, e, r->tr.index_offset, -1, "Merkle tree");
 fail:
+    quire__free(&r->a, leaves);
     return rx_fail(r, e, art, what, d);
+out:
+    quire__free(&r->a, leaves);
+    return e;
 }
 
 int

@@ -36,6 +36,9 @@ int quire__merkle_leaf(uint8_t out[32], const uint8_t digest[32]);
 int quire__merkle_node(uint8_t out[32], const uint8_t left[32], const uint8_t right[32]);
 void quire__merkle_init(quire__merkle *m);
 int quire__merkle_add(quire__merkle *m, const uint8_t digest[32]);
+/* Adds a complete subtree of 2^level leaves by its root; m must hold a
+ * multiple of 2^level leaves (QUIRE_E_LIMIT otherwise). */
+int quire__merkle_add_subtree(quire__merkle *m, const uint8_t root[32], unsigned level);
 int quire__merkle_root(const quire__merkle *m, uint8_t out[32]);
 /* Proofs (RFC 9162 2.1.3, 2.1.4). Leaves: n record digests at leaves +
  * i * stride. Paths are arrays of 32-byte hashes in RFC order (leaf to
@@ -337,8 +340,9 @@ int quire__rx_lower(quire_reader *r, int dates, uint64_t key, uint64_t *pos, qui
 /* Every rule of 7.2-7.5 over a paged index, page by page, with the index
  * digest, the Merkle root of the article digests, and multiset sums of the
  * URL and date tables under key (see verify.c). */
-int quire__rx_walk(quire_reader *r, uint8_t digest[32], uint8_t root[32], const uint8_t key[16],
-                   uint64_t url_sum[2], uint64_t date_sum[2], quire_diag *d);
+int quire__rx_walk(quire_reader *r, int threads, uint8_t digest[32], uint8_t root[32],
+                   const uint8_t key[16], uint64_t url_sum[2], uint64_t date_sum[2],
+                   quire_diag *d);
 void quire__pair_sum(uint64_t sum[2], const uint8_t key[16], uint64_t k, uint64_t article);
 /* The whole uncompressed index of any codec into raw (eh->raw_size bytes),
  * for salvage; on failure *what names the part. */

@@ -64,6 +64,30 @@ quire__merkle_add(quire__merkle *m, const uint8_t digest[32])
 }
 
 int
+quire__merkle_add_subtree(quire__merkle *m, const uint8_t root[32], unsigned level)
+{
+    uint8_t h[32];
+    uint64_t n = m->n >> level;
+    int e;
+    if (level >= 64 || (m->n & (((uint64_t)1 << level) - 1)) != 0 ||
+        m->n > UINT64_MAX - ((uint64_t)1 << level)) {
+        return QUIRE_E_LIMIT;
+    }
+    memcpy(h, root, 32);
+    while (n & 1) { /* the same carry as a leaf's, 2^level leaves at once */
+        m->depth--;
+        if ((e = quire__merkle_node(h, m->stack[m->depth], h)) != 0) {
+            return e;
+        }
+        n >>= 1;
+    }
+    memcpy(m->stack[m->depth], h, 32);
+    m->depth++;
+    m->n += (uint64_t)1 << level;
+    return 0;
+}
+
+int
 quire__merkle_root(const quire__merkle *m, uint8_t out[32])
 {
     uint8_t h[32];

@@ -1068,8 +1068,8 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
     if (quire__rx_paged(r)) { /* the checks of 7.2-7.5 the open left to us */
         quire_diag d;
         memset(&d, 0, sizeof d);
-        if (quire__rx_walk(r, R->ix_digest, R->ix_root, R->v->sum_key, R->tab_url, R->tab_date,
-                           &d) == 0) {
+        if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->v->sum_key,
+                           R->tab_url, R->tab_date, &d) == 0) {
             R->walked = 1;
         } else {
             emit_diag(R, &d, (int64_t)r->tr.index_offset, "");

@@ -1371,7 +1371,7 @@ quire_writer_open_append(quire_writer *w, const char *path, quire_diag *d)
          * carries all of it over, so all of it is checked first [7] */
         uint8_t dg[32], root[32], key[16] = {0};
         uint64_t us[2], ds[2];
-        if ((e = quire__rx_walk(r, dg, root, key, us, ds, d)) != 0) {
+        if ((e = quire__rx_walk(r, 1, dg, root, key, us, ds, d)) != 0) {
             quire_reader_free(r);
             close(fd);
             return e;

@@ -370,6 +370,45 @@ test_merkle_root_threads(void **state)
     free(d);
 }
 
+/* A complete subtree added as one node (verify's walk over a paged index:
+ * chunks of 2^12 leaves hashed on the threads) gives the reference root,
+ * after any whole number of chunks and any tail of single leaves; and a
+ * subtree where the tree does not hold a multiple of its size is refused. */
+static void
+test_merkle_add_subtree(void **state)
+{
+    static const size_t sizes[] = {0, 1, 63, 64, 65, 127, 128, 200, 256, 320, 1000};
+    static const unsigned levels[] = {0, 3, 6};
+    size_t big = 1000, i, j;
+    uint8_t(*d)[32] = (uint8_t(*)[32])malloc(big * 32);
+    uint8_t root[32], got[32], sub[32];
+    (void)state;
+    assert_non_null(d);
+    digests(d, big, 11);
+    for (j = 0; j < sizeof levels / sizeof levels[0]; j++) {
+        size_t c = (size_t)1 << levels[j];
+        for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            quire__merkle m;
+            size_t n = sizes[i], k;
+            quire__merkle_init(&m);
+            for (k = 0; k + c <= n; k += c) {
+                ref_mth(sub, CH(d + k), c);
+                assert_int_equal(quire__merkle_add_subtree(&m, sub, levels[j]), 0);
+            }
+            for (; k < n; k++) {
+                assert_int_equal(quire__merkle_add(&m, d[k]), 0);
+            }
+            ref_mth(root, CH(d), n);
+            assert_int_equal(quire__merkle_root(&m, got), 0);
+            assert_memory_equal(got, root, 32);
+            if (levels[j] > 0 && n % c != 0) { /* not aligned */
+                assert_int_equal(quire__merkle_add_subtree(&m, sub, levels[j]), QUIRE_E_LIMIT);
+            }
+        }
+    }
+    free(d);
+}
+
 static void
 test_merkle_consistency(void **state)
 {
@@ -1294,6 +1333,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merkle_inclusion),
         cmocka_unit_test(test_merkle_root_threads),
+        cmocka_unit_test(test_merkle_add_subtree),
         cmocka_unit_test(test_prove_nomem),
         cmocka_unit_test(test_merkle_consistency),
         cmocka_unit_test(test_proof_sizes),
