@@ -52,6 +52,25 @@ quire__inflate_prefix(const quire__allocator *a, const uint8_t *in, size_t in_le
 /* input is fed in steps of this size when the caller wants to hear of it */
 #define INFLATE_STEP ((size_t)1 << 20)
 
+/* 1 when in starts with a zlib header (RFC 1950) that names the preset
+ * dictionary dict: the caller may then inflate the raw DEFLATE data after
+ * it. zlib in its wrapper mode sums the 32 KiB dictionary (Adler-32) on
+ * every stream to check that id, a tenth of a random access; the id is
+ * checked here with our Adler-32 instead. Any other header goes to zlib,
+ * which reports it in its words. */
+static int
+dict_header_ok(const uint8_t *in, size_t in_len, const uint8_t *dict, size_t dict_len)
+{
+    unsigned cmf, flg;
+    if (dict == NULL || in_len < 6 + 4) {
+        return 0;
+    }
+    cmf = in[0];
+    flg = in[1];
+    return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0 &&
+           (flg & 0x20) != 0 && quire__ld32be(in + 2) == quire__adler32(1, dict, dict_len);
+}
+
 int
 quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, uint8_t *out,
                   size_t raw_len, size_t need, const uint8_t *dict, size_t dict_len,
@@ -64,29 +83,38 @@ quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, u
      * allocates nor fills its 32 KiB window, a third of the cost of a 4 KiB
      * index page. A prefix or a stepped input keeps the window. */
     int flush = need >= raw_len && consumed == NULL ? Z_FINISH : Z_NO_FLUSH;
+    /* raw: the DEFLATE data after a checked header with a dictionary id,
+     * then the 4-byte Adler-32, which is ours to check */
+    int raw = dict_header_ok(in, in_len, dict, dict_len);
+    const uint8_t *src = raw ? in + 6 : in;
+    size_t src_len = raw ? in_len - 6 : in_len, tail = raw ? 4 : 0;
     *zmsg = NULL;
     quire__zhooks(&zs, a);
-    zr = inflateInit(&zs);
+    zr = raw ? inflateInit2(&zs, -15) : inflateInit(&zs);
     if (zr != Z_OK) {
         return zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_INFLATE;
+    }
+    if (raw && (zr = inflateSetDictionary(&zs, dict, (uInt)dict_len)) != Z_OK) {
+        inflateEnd(&zs);
+        return zr == Z_MEM_ERROR ? QUIRE_E_NOMEM : QUIRE_E_DICT;
     }
     /* A whole stream's Adler-32 is checked below, faster than zlib checks
      * it (adler.c); a prefix is never checked. Fuzzing builds let mutated
      * streams past the check (FUZZING.md 2). */
     inflateValidate(&zs, 0);
-    zs.next_in = in;
+    zs.next_in = src;
     zs.next_out = out;
     for (;;) {
         /* positions come from the stream pointers: zlib does not count the
          * header it consumed before asking for a dictionary in total_in */
-        size_t done_in = (size_t)(zs.next_in - in);
+        size_t done_in = (size_t)(zs.next_in - src);
         size_t done_out = (size_t)(zs.next_out - out);
-        size_t in_left = in_len - done_in;
+        size_t in_left = src_len - done_in;
         size_t out_left = raw_len - done_out;
         uint8_t spare;
         int full = out_left == 0;
         if (consumed != NULL) {
-            consumed(ctx, done_in);
+            consumed(ctx, done_in + (size_t)(src - in));
             if (in_left > INFLATE_STEP) {
                 in_left = INFLATE_STEP;
             }
@@ -122,9 +150,12 @@ quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, u
             continue;
         }
         if (zr == Z_STREAM_END) {
+            size_t left = src_len - (size_t)(zs.next_in - src);
             if ((size_t)(zs.next_out - out) != raw_len) {
                 *zmsg = "stream shorter than the declared size";
-            } else if ((size_t)(zs.next_in - in) != in_len) {
+            } else if (left < tail) {
+                *zmsg = "compressed data ends early"; /* the Adler-32 is cut */
+            } else if (left != tail) {
                 *zmsg = "bytes after the end of the stream";
             } else if (!QUIRE__FUZZING && in_len >= 4 &&
                        quire__adler32(1, out, raw_len) != quire__ld32be(in + in_len - 4)) {
@@ -143,7 +174,7 @@ quire__inflate_ex(const quire__allocator *a, const uint8_t *in, size_t in_len, u
             break;
         }
         /* Z_FINISH says Z_BUF_ERROR where the input or output ran out */
-        if ((zr == Z_OK || zr == Z_BUF_ERROR) && ((size_t)(zs.next_in - in) != done_in ||
+        if ((zr == Z_OK || zr == Z_BUF_ERROR) && ((size_t)(zs.next_in - src) != done_in ||
                                                   (size_t)(zs.next_out - out) != done_out)) {
             continue; /* progress */
         }

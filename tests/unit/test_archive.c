@@ -505,6 +505,74 @@ check_scan_all(const uint8_t *buf, size_t len, quire_article **v, int n)
  * CRC-32 recomputed so that only the Adler-32 is wrong: reading its articles
  * fails with QUIRE_E_INFLATE, and so does verify (which checks the Adler-32
  * itself, zlib's check being off). */
+/* A zlib stream with a preset dictionary is inflated from its raw DEFLATE
+ * data once its header names the dictionary (zstream.c): every damage
+ * still gives zlib's verdict and words, as the wrapper path gave them. */
+static void
+test_inflate_dict_raw_path(void **state)
+{
+    static const char dict[] = "the council voted on the budget and members said the budget";
+    char text[3000];
+    uint8_t z[4096], out[3000], bad[4104], other[sizeof dict];
+    quire__allocator a;
+    const char *zmsg;
+    z_stream zs;
+    size_t zn, i;
+    (void)state;
+    for (i = 0; i < sizeof text; i++) {
+        text[i] = dict[(i * 7) % (sizeof dict - 1)];
+    }
+    memset(&zs, 0, sizeof zs);
+    assert_int_equal(deflateInit(&zs, 6), Z_OK);
+    assert_int_equal(deflateSetDictionary(&zs, (const Bytef *)dict, sizeof dict - 1), Z_OK);
+    zs.next_in = (Bytef *)text;
+    zs.avail_in = sizeof text;
+    zs.next_out = z;
+    zs.avail_out = sizeof z;
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    zn = sizeof z - zs.avail_out;
+    deflateEnd(&zs);
+    quire__allocator_from(&a, NULL);
+    assert_int_equal(quire__inflate(&a, z, zn, out, sizeof out, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), 0);
+    assert_memory_equal(out, text, sizeof text);
+    /* a prefix */
+    assert_int_equal(quire__inflate_prefix(&a, z, zn, out, sizeof out, 100, (const uint8_t *)dict,
+                                           sizeof dict - 1, &zmsg), 0);
+    assert_memory_equal(out, text, 100);
+    /* the Adler-32 cut short, one byte more, the Adler-32 wrong */
+    assert_int_equal(quire__inflate(&a, z, zn - 1, out, sizeof out, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), QUIRE_E_INFLATE);
+    assert_string_equal(zmsg, "compressed data ends early");
+    memcpy(bad, z, zn);
+    bad[zn] = 0;
+    assert_int_equal(quire__inflate(&a, bad, zn + 1, out, sizeof out, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), QUIRE_E_INFLATE);
+    assert_string_equal(zmsg, "bytes after the end of the stream");
+    bad[zn - 1] ^= 1;
+    assert_int_equal(quire__inflate(&a, bad, zn, out, sizeof out, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), QUIRE_E_INFLATE);
+    assert_string_equal(zmsg, "incorrect data check");
+    /* declared one byte short or long */
+    assert_int_equal(quire__inflate(&a, z, zn, out, sizeof out - 1, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), QUIRE_E_INFLATE);
+    assert_string_equal(zmsg, "stream longer than the declared size");
+    /* another dictionary, or none: zlib's path and words */
+    memcpy(other, dict, sizeof dict);
+    other[0] = 'T';
+    assert_int_equal(quire__inflate(&a, z, zn, out, sizeof out, other, sizeof dict - 1, &zmsg),
+                     QUIRE_E_DICT);
+    assert_string_equal(zmsg, "wrong preset dictionary");
+    assert_int_equal(quire__inflate(&a, z, zn, out, sizeof out, NULL, 0, &zmsg), QUIRE_E_DICT);
+    assert_string_equal(zmsg, "preset dictionary absent");
+    /* a header whose check bits fail: zlib's own message */
+    memcpy(bad, z, zn);
+    bad[1] ^= 1;
+    assert_int_equal(quire__inflate(&a, bad, zn, out, sizeof out, (const uint8_t *)dict,
+                                    sizeof dict - 1, &zmsg), QUIRE_E_INFLATE);
+    assert_string_equal(zmsg, "incorrect header check");
+}
+
 static void
 test_block_adler_mismatch(void **state)
 {
@@ -3002,6 +3070,7 @@ main(void)
         cmocka_unit_test(test_regress_set_from_own_field),
         cmocka_unit_test(test_adler32_matches_zlib),
         cmocka_unit_test(test_block_adler_mismatch),
+        cmocka_unit_test(test_inflate_dict_raw_path),
         cmocka_unit_test(test_block_cache),
         cmocka_unit_test(test_block_cache_in_order),
     };
