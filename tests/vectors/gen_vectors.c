@@ -329,6 +329,7 @@ typedef struct base_opt {
     const char *role_names[4];
     int publisher;        /* K_* of the publisher key, or -1 */
     size_t n_articles;
+    int page;             /* QUIRE_OPT_INDEX_PAGE, 0: the default */
 } base_opt;
 
 static int
@@ -353,6 +354,9 @@ build(const base_opt *o, fz_vec *out)
     CHECK(quire_writer_set_checkpoint(w, CREATED, COMMENT, strlen(COMMENT)));
     if (o->dict) {
         CHECK(quire_writer_set_dictionary(w, dict_text, sizeof dict_text - 1));
+    }
+    if (o->page != 0) {
+        CHECK(quire_writer_set_option(w, QUIRE_OPT_INDEX_PAGE, o->page));
     }
     for (i = 0; i < 4 && o->signers[i] >= 0; i++) {
         CHECK(quire_writer_add_signer(w, K[o->signers[i]].sk, o->roles[i], o->role_names[i]));
@@ -379,6 +383,7 @@ enum {
     B_IMPOSTOR,
     B_WRONG_ROLE,
     B_PUB_UNTRUSTED,
+    B_PAGED,
     B_N
 };
 
@@ -387,25 +392,27 @@ static fz_vec base[B_N];
 #define NONE {-1, -1, -1, -1}
 #define NONAMES {NULL, NULL, NULL, NULL}
 static const base_opt base_def[B_N] = {
-    /* B_UNSIGNED */ {6, 0, NONE, {0, 0, 0, 0}, NONAMES, -1, N_ARTS},
-    /* B_ONE */ {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
+    /* B_UNSIGNED */ {6, 0, NONE, {0, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
+    /* B_ONE */ {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
     /* B_THREE */
     {6, 0, {K_ARCHIVIST, K_WITNESS, K_NOTARY, -1},
      {QUIRE_ROLE_ARCHIVIST, QUIRE_ROLE_WITNESS, QUIRE_ROLE_NAMED, 0},
-     {NULL, NULL, "notary", NULL}, -1, N_ARTS},
+     {NULL, NULL, "notary", NULL}, -1, N_ARTS, 0},
     /* B_PUBLISHER */
-    {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, K_PUBLISHER, N_ARTS},
-    /* B_DICT */ {6, 1, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
-    /* B_STORED */ {0, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
-    /* B_EMPTY */ {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, 0},
+    {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, K_PUBLISHER, N_ARTS, 0},
+    /* B_DICT */ {6, 1, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
+    /* B_STORED */ {0, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
+    /* B_EMPTY */ {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, 0, 0},
     /* B_UNTRUSTED */
-    {6, 0, {K_UNTRUSTED, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
+    {6, 0, {K_UNTRUSTED, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
     /* B_IMPOSTOR */
-    {6, 0, {K_IMPOSTOR, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
+    {6, 0, {K_IMPOSTOR, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
     /* B_WRONG_ROLE: the witness key signing as the archivist */
-    {6, 0, {K_WITNESS, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS},
+    {6, 0, {K_WITNESS, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 0},
     /* B_PUB_UNTRUSTED: articles signed by a publisher key nobody trusts */
-    {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, K_UNTRUSTED, N_ARTS},
+    {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, K_UNTRUSTED, N_ARTS, 0},
+    /* B_PAGED: the index in pages of 256 bytes (spec 7.1, codec 2) */
+    {6, 0, {K_ARCHIVIST, -1, -1, -1}, {QUIRE_ROLE_ARCHIVIST, 0, 0, 0}, NONAMES, -1, N_ARTS, 256},
 };
 
 static void
@@ -575,6 +582,8 @@ gen_valid(void)
               "-p keys/archivist.pub --strict");
     out_bytes("empty.quire", base[B_EMPTY].p, base[B_EMPTY].len, "QUIRE_OK", -1,
               "--keyring keys/keyring");
+    out_bytes("paged.quire", base[B_PAGED].p, base[B_PAGED].len, "QUIRE_OK", -1,
+              "-p keys/archivist.pub");
 
     /* an ancillary frame (lowercase first letter) is skipped */
     load(&a, B_ONE);
@@ -977,6 +986,13 @@ gen_index(void)
             quire__st64(ix.p + 16, ((uint64_t)1 << 24) + 1));
     IX_CASE(B_ONE, "index_article_table_truncated.quire", "QUIRE_E_TRUNCATED", 0,
             quire__st64(ix.p + 16, 1000));
+    /* a paged index's tables are compared with the records as multisets
+     * (13.3): a URL entry naming the next article, the table still sorted */
+    IX_CASE(B_PAGED, "paged_url_table_differs.quire", "QUIRE_E_INDEX", 0, {
+        e = ix.p + v.urls + 8;
+        quire__st64(e, (quire__ld64(e) + 1) % count_);
+        quire__pairs_sort(ix.p + v.urls, (size_t)v.n_urls, 0);
+    });
 #undef IX_CASE
 
     mf_comment("index envelope (spec 7.1), frame CRC repaired");
@@ -997,6 +1013,16 @@ gen_index(void)
              e[a.f[frame_at(&a, fz_last(&a, QUIRE__FT_INDX))].pl.len - 2] ^= 0x5A);
     ENV_CASE(B_STORED, "index_stored_size.quire", "QUIRE_E_INDEX", 16,
              quire__st64(e + 4, quire__ld64(e + 4) - 1));
+    mf_comment("paged index (spec 7.1, 7.6): pages of 256 bytes; frame CRC repaired");
+    ENV_CASE(B_PAGED, "index_page_size.quire", "QUIRE_E_INDEX", 12 + 12,
+             quire__st32(e + 12, 300));
+    ENV_CASE(B_PAGED, "index_page_directory_crc.quire", "QUIRE_E_CRC",
+             12 + 20 + 8 * (long long)quire__ld32(e + 16), e[20] ^= 1);
+    /* page 1's zlib stream: reported at its first byte, by open or by the
+     * walk, whichever reads it first */
+    ENV_CASE(B_PAGED, "index_page_zlib_corrupt.quire", "QUIRE_E_INFLATE",
+             12 + 24 + 8 * (long long)quire__ld32(e + 16) + (long long)quire__ld64(e + 20),
+             e[24 + 8 * (size_t)quire__ld32(e + 16) + (size_t)quire__ld64(e + 20) + 3] ^= 0x5A);
 #undef ENV_CASE
     fz_vec_free(&ix);
 }
