@@ -122,6 +122,24 @@ quire__rx_read(quire_reader *r, uint64_t off, size_t len, uint8_t *out, quire_di
     return 0;
 }
 
+void
+quire__rx_release(const quire_reader *r, uint64_t raw_lo, uint64_t raw_hi)
+{
+    const quire__rindex *x = &r->rx;
+    uint64_t k0, k1, s, e, data_at;
+    if (x->flat != NULL || raw_lo >= raw_hi || raw_hi > x->lo.raw_size) {
+        return;
+    }
+    k0 = raw_lo / x->eh.page_size;
+    k1 = (raw_hi - 1) / x->eh.page_size;
+    s = k0 == 0 ? 0 : quire__ld64(x->eh.dir + (size_t)(k0 - 1) * 8);
+    e = quire__ld64(x->eh.dir + (size_t)k1 * 8);
+    data_at = (uint64_t)(x->eh.data - r->buf);
+    if (s < e && e <= x->eh.data_len) { /* a damaged directory: nothing to give */
+        quire__reader_release(r, data_at + s, e - s);
+    }
+}
+
 static int
 rx_fail(quire_reader *r, int e, int64_t article, const char *what, quire_diag *d)
 {

@@ -328,6 +328,10 @@ void quire__rx_free(quire_reader *r);
 int quire__rx_paged(const quire_reader *r);
 /* Bytes [off, off + len) of the uncompressed index. */
 int quire__rx_read(quire_reader *r, uint64_t off, size_t len, uint8_t *out, quire_diag *d);
+/* Gives back the mapped, compressed pages holding uncompressed bytes
+ * [raw_lo, raw_hi) of a paged index (verify, once a round's worker
+ * threads, which cannot, have read them). */
+void quire__rx_release(const quire_reader *r, uint64_t raw_lo, uint64_t raw_hi);
 /* Entries, each checked against its neighbours when the index is paged. */
 int quire__rx_block(quire_reader *r, uint64_t i, quire__iblock *b, quire_diag *d);
 int quire__rx_article(quire_reader *r, uint64_t i, uint8_t digest[32], uint32_t *block,

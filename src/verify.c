@@ -1028,6 +1028,13 @@ check_records(run *R, quire_reader *r, quire_article *a)
         }
         quire__reader_release(r, first.frame_offset,
                               last.frame_offset + last.frame_size - first.frame_offset);
+        /* and the index pages of its blocks and articles, which the
+         * workers read from the mapping too */
+        quire__rx_release(r, r->rx.lo.blocks_at + lo * QUIRE__BLOCK_ENTRY,
+                          r->rx.lo.blocks_at + hi * QUIRE__BLOCK_ENTRY);
+        quire__rx_release(r, r->rx.lo.articles_at + first.first_article * QUIRE__ARTICLE_ENTRY,
+                          r->rx.lo.articles_at +
+                              (last.first_article + last.n_records) * QUIRE__ARTICLE_ENTRY);
         if (v->progress != NULL && !R->stop) {
             v->progress(v->progress_ctx, last.first_article + last.n_records, r->rx.lo.n_articles);
         }
