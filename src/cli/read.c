@@ -372,8 +372,15 @@ cmd_info(int argc, char **argv)
         return st;
     }
     for (k = 1; k <= 16; k++) {
+        int e;
         v[k] = 0;
-        quire_reader_stat(r, k, &v[k]);
+        /* the sums over the block table read a paged index: it may be
+         * damaged there */
+        if ((e = quire_reader_stat(r, k, &v[k])) != 0) {
+            report(argv[optind], e, NULL);
+            quire_reader_free(r);
+            return exit_for(e);
+        }
     }
     memset(aid, 0, sizeof aid);
     quire_reader_archive_id(r, aid);
@@ -381,8 +388,15 @@ cmd_info(int argc, char **argv)
         snprintf(aidhex + 2 * k, 3, "%02x", aid[k]);
     }
     if (v[QUIRE_STAT_DATES] > 0) {
-        quire_reader_date_at(r, 0, &an, &first_date);
-        quire_reader_date_at(r, (size_t)v[QUIRE_STAT_DATES] - 1, &an, &last_date);
+        int e = quire_reader_date_at(r, 0, &an, &first_date);
+        if (e == 0) {
+            e = quire_reader_date_at(r, (size_t)v[QUIRE_STAT_DATES] - 1, &an, &last_date);
+        }
+        if (e != 0) {
+            report(argv[optind], e, NULL);
+            quire_reader_free(r);
+            return exit_for(e);
+        }
         format_time(first_date, fd);
         format_time(last_date, ld);
     }
