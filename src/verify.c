@@ -36,11 +36,6 @@ struct quire_verifier {
     size_t n_roles;
     quire_progress_fn progress;
     void *progress_ctx;
-    /* a paged index's URL and date tables are compared with the records as
-     * multisets: sums of SipHash-2-4 (128-bit) of each (key, article) pair
-     * under a key drawn for each run, so that no archive can be made to
-     * collide [7.4, 7.5, 13.3] */
-    uint8_t sum_key[16];
 };
 
 /* one run */
@@ -58,6 +53,12 @@ typedef struct run {
     /* URL and date table entries the records call for [13.3] */
     uint64_t url_entries, date_entries;
     uint64_t url_sum[2], date_sum[2];
+    /* a paged index's URL and date tables are compared with the records as
+     * multisets: sums of SipHash-2-4 (128-bit) of each (key, article) pair
+     * under a key drawn for each run, so that no archive can be made to
+     * collide [7.4, 7.5, 13.3]; per run, so one verifier may run twice at
+     * once */
+    uint8_t sum_key[16];
     /* a paged index: its walk's results [7] */
     int walked; /* 1 when every rule held */
     uint8_t ix_digest[32], ix_root[32];
@@ -793,7 +794,8 @@ bres_diag(bres *b, const quire__allocator *a, const quire_diag *d, int64_t frame
  * [7.4, 7.5, 13.3]; what the records call for is counted, and compared with
  * the tables' sizes once every block is read (so no entry is extra). */
 static void
-check_tables(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_t n,
+check_tables(const quire_verifier *v, const uint8_t *key, quire_reader *r, quire_article *a,
+             uint64_t n,
              uint64_t frame, bres *out)
 {
     quire_field u, c;
@@ -804,17 +806,17 @@ check_tables(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_
     if (quire__rx_paged(r)) { /* the sums are compared after the last block */
         if (have_u) {
             out->url_entries++;
-            quire__pair_sum(out->url_sum, v->sum_key, quire__url_hash(u.value, u.value_len), n);
+            quire__pair_sum(out->url_sum, key, quire__url_hash(u.value, u.value_len), n);
         }
         if (have_c && !(have_u && u.value_len == c.value_len &&
                         memcmp(u.value, c.value, c.value_len) == 0)) {
             out->url_entries++;
-            quire__pair_sum(out->url_sum, v->sum_key, quire__url_hash(c.value, c.value_len), n);
+            quire__pair_sum(out->url_sum, key, quire__url_hash(c.value, c.value_len), n);
         }
         if (quire_article_find(a, QUIRE_F_PUBLISHED, &d) == 0 && d.type == QUIRE_T_TIME &&
             quire__time_parse(d.value, d.value_len, &secs) == 0) {
             out->date_entries++;
-            quire__pair_sum(out->date_sum, v->sum_key, (uint64_t)secs, n);
+            quire__pair_sum(out->date_sum, key, (uint64_t)secs, n);
         }
         return;
     }
@@ -849,7 +851,8 @@ check_tables(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_
 /* Inflates block blk with reader r and checks every record digest and
  * publisher signature. */
 static void
-check_block(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_t blk, bres *out)
+check_block(const quire_verifier *v, const uint8_t *key, quire_reader *r, quire_article *a,
+            uint64_t blk, bres *out)
 {
     const quire__allocator *al = &v->a;
     quire__iblock ib;
@@ -878,7 +881,7 @@ check_block(const quire_verifier *v, quire_reader *r, quire_article *a, uint64_t
             continue;
         }
         out->checked++;
-        check_tables(v, r, a, n, ib.frame_offset, out);
+        check_tables(v, key, r, a, n, ib.frame_offset, out);
         e = quire_article_check_publisher(a, &signer);
         if (e == QUIRE_E_NOTFOUND) {
             continue;
@@ -935,6 +938,7 @@ bres_flush(run *R, bres *b)
 
 typedef struct vworker {
     const quire_verifier *v;
+    const uint8_t *key; /* the run's sum key */
     quire_reader *r;
     quire_article *a;
     uint64_t lo, hi;
@@ -952,7 +956,7 @@ vworker_run(void *arg)
     vworker *w = (vworker *)arg;
     uint64_t b;
     while ((b = (uint64_t)atomic_fetch_add(w->next, 1)) < w->hi) {
-        check_block(w->v, w->r, w->a, b, &w->res[b - w->lo]);
+        check_block(w->v, w->key, w->r, w->a, b, &w->res[b - w->lo]);
     }
     return NULL;
 }
@@ -1004,6 +1008,7 @@ check_records(run *R, quire_reader *r, quire_article *a)
         atomic_init(&next, lo);
         for (t = 0; t < T; t++) {
             wk[t].v = v;
+            wk[t].key = R->sum_key;
             wk[t].lo = lo;
             wk[t].hi = hi;
             wk[t].next = &next;
@@ -1075,7 +1080,7 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
     if (quire__rx_paged(r)) { /* the checks of 7.2-7.5 the open left to us */
         quire_diag d;
         memset(&d, 0, sizeof d);
-        if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->v->sum_key,
+        if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->sum_key,
                            R->tab_url, R->tab_date, &d) == 0) {
             R->walked = 1;
         } else {
@@ -1154,7 +1159,7 @@ run_common(quire_verifier *v, const char *path, const void *buf, size_t len, qui
     if (sodium_init() < 0) {
         return QUIRE_E_NOMEM;
     }
-    randombytes_buf(v->sum_key, sizeof v->sum_key);
+    randombytes_buf(R.sum_key, sizeof R.sum_key);
     R.sum = summary;
     if ((e = quire_reader_new(&r, v->have_alloc ? &v->pub_alloc : NULL)) != 0) {
         return e;
