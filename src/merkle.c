@@ -42,7 +42,6 @@ int
 quire__merkle_add(quire__merkle *m, const uint8_t digest[32])
 {
     uint8_t h[32];
-    uint64_t n = m->n;
     int e;
     if (m->n == UINT64_MAX) {
         return QUIRE_E_LIMIT;
@@ -50,17 +49,7 @@ quire__merkle_add(quire__merkle *m, const uint8_t digest[32])
     if ((e = quire__merkle_leaf(h, digest)) != 0) {
         return e;
     }
-    while (n & 1) {
-        m->depth--;
-        if ((e = quire__merkle_node(h, m->stack[m->depth], h)) != 0) {
-            return e;
-        }
-        n >>= 1;
-    }
-    memcpy(m->stack[m->depth], h, 32);
-    m->depth++;
-    m->n++;
-    return 0;
+    return quire__merkle_add_subtree(m, h, 0); /* a leaf: the subtree of one */
 }
 
 int
@@ -74,7 +63,7 @@ quire__merkle_add_subtree(quire__merkle *m, const uint8_t root[32], unsigned lev
         return QUIRE_E_LIMIT;
     }
     memcpy(h, root, 32);
-    while (n & 1) { /* the same carry as a leaf's, 2^level leaves at once */
+    while (n & 1) { /* merge equal-sized neighbours, like a binary counter's carry */
         m->depth--;
         if ((e = quire__merkle_node(h, m->stack[m->depth], h)) != 0) {
             return e;
