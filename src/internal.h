@@ -348,6 +348,11 @@ int quire__rx_walk(quire_reader *r, int threads, uint8_t digest[32], uint8_t roo
                    const uint8_t key[16], uint64_t url_sum[2], uint64_t date_sum[2],
                    quire_diag *d);
 void quire__pair_sum(uint64_t sum[2], const uint8_t key[16], uint64_t k, uint64_t article);
+/* Appends a codec-2 INDX payload for the len-byte uncompressed index raw
+ * (writer.c, spec 7.1): the envelope, the directory and its CRC-32, then
+ * each page deflated at level. */
+int quire__index_put_pages(const quire__allocator *a, int level, uint32_t page_size,
+                           const uint8_t *raw, size_t len, quire__buf *out);
 /* The whole uncompressed index of any codec into raw (eh->raw_size bytes),
  * for salvage; on failure *what names the part. */
 int quire__env_inflate(const quire__allocator *a, const quire__env_head *eh, const quire__limits *l,

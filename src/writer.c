@@ -1082,31 +1082,32 @@ put_seal(quire_writer *w, const quire__statement *st)
 /* A paged index [7.1]: the directory of where each page's zlib stream
  * ends and its CRC-32, then the streams, each page compressed on its own.
  * The directory is written as room first and filled in as pages end. */
-static int
-put_pages(quire_writer *w, const quire__buf *ix)
+int
+quire__index_put_pages(const quire__allocator *a, int level, uint32_t page_size,
+                       const uint8_t *raw, size_t len, quire__buf *out)
 {
-    uint32_t ps = w->index_page, np = (uint32_t)((ix->len + ps - 1) / ps), k;
-    size_t env = w->out.len, dir, data;
+    uint32_t np = (uint32_t)((len + page_size - 1) / page_size), k;
+    size_t env = out->len, dir, data;
     int e;
-    quire__env_head_encode(&w->out, QUIRE__CODEC_PAGED, ix->len);
-    quire__env_pages_encode(&w->out, ps, np);
-    dir = w->out.len;
+    quire__env_head_encode(out, QUIRE__CODEC_PAGED, len);
+    quire__env_pages_encode(out, page_size, np);
+    dir = out->len;
     for (k = 0; k < np; k++) {
-        quire__put_u64(&w->out, 0);
+        quire__put_u64(out, 0);
     }
-    quire__put_u32(&w->out, 0); /* the directory's CRC-32 */
-    data = w->out.len;
-    if (w->out.err != 0) {
-        return w->out.err;
+    quire__put_u32(out, 0); /* the directory's CRC-32 */
+    data = out->len;
+    if (out->err != 0) {
+        return out->err;
     }
     for (k = 0; k < np; k++) {
-        size_t off = (size_t)k * ps, n = ix->len - off < ps ? ix->len - off : ps;
-        if ((e = quire__deflate(&w->a, w->level, ix->p + off, n, NULL, 0, &w->out)) != 0) {
+        size_t off = (size_t)k * page_size, n = len - off < page_size ? len - off : page_size;
+        if ((e = quire__deflate(a, level, raw + off, n, NULL, 0, out)) != 0) {
             return e;
         }
-        quire__st64(w->out.p + dir + (size_t)k * 8, (uint64_t)(w->out.len - data));
+        quire__st64(out->p + dir + (size_t)k * 8, (uint64_t)(out->len - data));
     }
-    quire__st32(w->out.p + data - 4, quire__crc32(0, w->out.p + env, data - 4 - env));
+    quire__st32(out->p + data - 4, quire__crc32(0, out->p + env, data - 4 - env));
     return 0;
 }
 
@@ -1190,7 +1191,8 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
             quire__buf_free(&ix);
             return fail(w, d, e, "compress index");
         }
-    } else if ((e = put_pages(w, &ix)) != 0) {
+    } else if ((e = quire__index_put_pages(&w->a, w->level, w->index_page, ix.p, ix.len,
+                                           &w->out)) != 0) {
         quire__buf_free(&ix);
         return fail(w, d, e, "compress index");
     }

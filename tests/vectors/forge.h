@@ -742,37 +742,18 @@ fz_index_set_raw(fz_arch *a, const uint8_t *raw, size_t len)
     }
     f = &a->f[x];
     codec = f->pl.p[0];
-    if (codec == QUIRE__CODEC_PAGED) { /* the same page size, as the writer pages */
-        uint32_t ps = f->pl.len >= 16 ? quire__ld32(f->pl.p + 12) : 0, np, k;
-        size_t dir;
+    if (codec == QUIRE__CODEC_PAGED) { /* the same page size, paged as the writer pages */
+        uint32_t ps = f->pl.len >= 16 ? quire__ld32(f->pl.p + 12) : 0;
+        quire__buf b;
         if (ps < QUIRE__PAGE_MIN || ps > QUIRE__PAGE_MAX) {
             ps = 65536;
         }
-        np = (uint32_t)((len + ps - 1) / ps);
-        f->pl.len = 0;
-        fz_vec_u8(&f->pl, codec);
-        fz_vec_u8(&f->pl, 0);
-        fz_vec_u16(&f->pl, 0);
-        fz_vec_u64(&f->pl, len);
-        fz_vec_u32(&f->pl, ps);
-        fz_vec_u32(&f->pl, np);
-        dir = f->pl.len;
-        for (k = 0; k < np; k++) {
-            fz_vec_u64(&f->pl, 0);
+        quire__buf_init(&b, fz_alloc(), (size_t)1 << 30);
+        if (quire__index_put_pages(fz_alloc(), 6, ps, raw, len, &b) != 0) {
+            abort();
         }
-        fz_vec_u32(&f->pl, 0); /* the directory's CRC-32, below */
-        for (k = 0; k < np; k++) {
-            quire__buf b;
-            size_t off = (size_t)k * ps, n = len - off < ps ? len - off : ps;
-            quire__buf_init(&b, fz_alloc(), (size_t)1 << 30);
-            if (quire__deflate(fz_alloc(), 6, raw + off, n, NULL, 0, &b) != 0) {
-                abort();
-            }
-            fz_vec_put(&f->pl, b.p, b.len);
-            quire__buf_free(&b);
-            quire__st64(f->pl.p + dir + (size_t)k * 8, f->pl.len - dir - (size_t)np * 8 - 4);
-        }
-        quire__st32(f->pl.p + dir + (size_t)np * 8, quire__crc32(0, f->pl.p, dir + (size_t)np * 8));
+        fz_vec_set(&f->pl, b.p, b.len);
+        quire__buf_free(&b);
         return;
     }
     f->pl.len = 0;
