@@ -9,29 +9,32 @@
 /* ====================================================================== */
 /* standard fields [5.4] */
 
+#define STD(name, type) {name, sizeof name - 1, type}
 static const struct {
     const char *name;
+    size_t len; /* strlen(name) */
     int type;
 } std_fields[] = {
-    {NULL, -1},
-    {"id", QUIRE_T_TEXT},
-    {"url", QUIRE_T_TEXT},
-    {"capture_url", QUIRE_T_TEXT},
-    {"title", QUIRE_T_TEXT},
-    {"authors", QUIRE_T_LIST},
-    {"source", QUIRE_T_TEXT},
-    {"section", QUIRE_T_TEXT},
-    {"language", QUIRE_T_TEXT},
-    {"date", QUIRE_T_TIME},
-    {"modified", QUIRE_T_TIME},
-    {"captured", QUIRE_T_TIME},
-    {"license", QUIRE_T_TEXT},
-    {"original_digest", QUIRE_T_TEXT},
-    {"filename", QUIRE_T_TEXT},
-    {"description", QUIRE_T_TEXT},
-    {"keywords", QUIRE_T_LIST},
-    {"publisher_signature", QUIRE_T_BYTES},
+    {NULL, 0, -1},
+    STD("id", QUIRE_T_TEXT),
+    STD("url", QUIRE_T_TEXT),
+    STD("capture_url", QUIRE_T_TEXT),
+    STD("title", QUIRE_T_TEXT),
+    STD("authors", QUIRE_T_LIST),
+    STD("source", QUIRE_T_TEXT),
+    STD("section", QUIRE_T_TEXT),
+    STD("language", QUIRE_T_TEXT),
+    STD("date", QUIRE_T_TIME),
+    STD("modified", QUIRE_T_TIME),
+    STD("captured", QUIRE_T_TIME),
+    STD("license", QUIRE_T_TEXT),
+    STD("original_digest", QUIRE_T_TEXT),
+    STD("filename", QUIRE_T_TEXT),
+    STD("description", QUIRE_T_TEXT),
+    STD("keywords", QUIRE_T_LIST),
+    STD("publisher_signature", QUIRE_T_BYTES),
 };
+#undef STD
 #define N_STD ((unsigned)(sizeof std_fields / sizeof std_fields[0]))
 
 int
@@ -51,7 +54,7 @@ quire__std_key(const uint8_t *name, size_t len)
 {
     unsigned k;
     for (k = 1; k < N_STD; k++) {
-        if (strlen(std_fields[k].name) == len && memcmp(std_fields[k].name, name, len) == 0) {
+        if (std_fields[k].len == len && memcmp(std_fields[k].name, name, len) == 0) {
             return k;
         }
     }

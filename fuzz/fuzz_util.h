@@ -156,4 +156,47 @@ fz_pool_alloc(void)
     return &al;
 }
 
+#ifdef QUIRE_SRC_INTERNAL_H
+/* fuzz_warc_import and fuzz_warc_export: the WARC bytes imported into an
+ * in-memory archive, written in full to *o (the caller frees o->p). Bytes
+ * alone never fail the import (only I/O and memory do) and every event
+ * names what and why, within reason; anything else aborts. Returns the
+ * number of articles. */
+static inline int
+fz_warc_event(void *ctx, const quire_warc_event *ev)
+{
+    (void)ctx;
+    if (ev->what == NULL || ev->message == NULL || strlen(ev->message) > 4096) {
+        abort();
+    }
+    return 0;
+}
+
+static inline uint64_t
+fz_warc_import(const uint8_t *data, size_t size, fz_out *o)
+{
+    quire_writer *w;
+    quire_warc_summary sum;
+    quire_diag d;
+    int e;
+    memset(o, 0, sizeof *o);
+    memset(&d, 0, sizeof d);
+    if (quire_writer_new(&w, fz_pool_alloc()) != 0 || quire_writer_open(w, fz_out_write, o, NULL) != 0) {
+        abort();
+    }
+    e = quire__warc_import_memory(w, "fuzz.warc", data, size, fz_warc_event, NULL, &sum, &d);
+    if (e != 0 && e != QUIRE_E_FEATURE) {
+        abort();
+    }
+    if (quire_writer_finish(w, NULL) != 0) {
+        abort();
+    }
+    quire_writer_free(w);
+    if (sum.articles > sum.records) {
+        abort();
+    }
+    return sum.articles;
+}
+#endif
+
 #endif
