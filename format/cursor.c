@@ -111,6 +111,37 @@ quire__get_i64(quire__cur *c, const char *what)
     return -(int64_t)(~u) - 1;
 }
 
+uint64_t
+quire__get_uleb(quire__cur *c, int code, const char *what)
+{
+    size_t start = c->off, i;
+    uint64_t v = 0;
+    if (c->err != 0) {
+        return 0;
+    }
+    for (i = 0; i < 10; i++) {
+        uint8_t b;
+        if (c->off == c->len) {
+            quire__cur_fail(c, QUIRE_E_TRUNCATED, what);
+            return 0;
+        }
+        b = c->buf[c->off++];
+        if (i == 9 && b > 1) { /* past 64 bits */
+            break;
+        }
+        v |= (uint64_t)(b & 0x7f) << (7 * i);
+        if ((b & 0x80) == 0) {
+            if (b == 0 && i > 0) { /* a longer form of a shorter number */
+                break;
+            }
+            return v;
+        }
+    }
+    c->off = start;
+    quire__cur_fail(c, code, what);
+    return 0;
+}
+
 void
 quire__expect_zero(quire__cur *c, uint64_t v, const char *what)
 {
@@ -259,4 +290,17 @@ quire__put_u64(quire__buf *b, uint64_t v)
     uint8_t t[8];
     quire__st64(t, v);
     quire__put_bytes(b, t, 8);
+}
+
+void
+quire__put_uleb(quire__buf *b, uint64_t v)
+{
+    uint8_t t[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+        t[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    t[n++] = (uint8_t)v;
+    quire__put_bytes(b, t, n);
 }

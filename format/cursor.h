@@ -54,6 +54,12 @@ const uint8_t *quire__get_bytes(quire__cur *c, size_t n, const char *what);
 /* Returns a pointer to n bytes, or NULL when n exceeds max (QUIRE_E_LIMIT)
  * or what remains (QUIRE_E_TRUNCATED). The limit is checked first. */
 const uint8_t *quire__get_bounded(quire__cur *c, uint64_t n, uint64_t max, const char *what);
+/* An unsigned LEB128 number: 7 bits a byte, low bits first, the high bit
+ * set on every byte but the last; at most 10 bytes and in its shortest
+ * form (no last byte 0 after the first, the 10th byte 0 or 1). Fails with
+ * QUIRE_E_TRUNCATED when the bytes run out, with code (at its first byte)
+ * when the number is too long or not in its shortest form. */
+uint64_t quire__get_uleb(quire__cur *c, int code, const char *what);
 /* Fails with QUIRE_E_RESERVED unless v == 0. */
 void quire__expect_zero(quire__cur *c, uint64_t v, const char *what);
 
@@ -133,6 +139,8 @@ void quire__put_u8(quire__buf *b, uint8_t v);
 void quire__put_u16(quire__buf *b, uint16_t v);
 void quire__put_u32(quire__buf *b, uint32_t v);
 void quire__put_u64(quire__buf *b, uint64_t v);
+/* v as the shortest unsigned LEB128 (1 to 10 bytes) */
+void quire__put_uleb(quire__buf *b, uint64_t v);
 
 /* Checked size arithmetic: returns 0 on overflow and leaves *out unchanged. */
 static inline int

@@ -172,12 +172,20 @@ void quire__record_encode_stored(quire__buf *b, const uint8_t *arena, const quir
  * rule); parts from QUIRE__DEDUP_HINT_MIN bytes are listed in dDUP. */
 #define QUIRE__DEDUP_MIN 64
 #define QUIRE__DEDUP_HINT_MIN 1024
-/* dDUP frame payload [5.6]: u8 version 1, 3 zero bytes, u64 count, then
- * count entries of 20 bytes: the first 8 bytes of the part's BLAKE2b-256,
- * u64 article, u32 part index. Decodes the head and checks the size;
- * *entries points at the first entry. */
+/* dDUP frame payload [5.6]: u8 version 2, 3 zero bytes, u64 count, then
+ * count entries: the first QUIRE__DDUP_PREFIX bytes of the part's
+ * BLAKE2b-256, the article as a LEB128 delta from the entry before (from 0
+ * for the first), the part index as LEB128. In memory (out, and what
+ * quire__ddup_encode takes) an entry is QUIRE__DDUP_ENTRY bytes: the prefix
+ * and zeros up to 8 bytes, u64 article, u32 part. quire__ddup_decode checks
+ * the whole payload and, when out is not NULL, appends the count entries to
+ * it (nothing on a failure; QUIRE_E_NOMEM if out fails). */
+#define QUIRE__DDUP_VERSION 2
+#define QUIRE__DDUP_PREFIX 6
 #define QUIRE__DDUP_ENTRY 20
-int quire__ddup_decode(quire__cur *c, uint64_t *count, const uint8_t **entries);
+#define QUIRE__DDUP_MIN_ENTRY (QUIRE__DDUP_PREFIX + 2)
+int quire__ddup_decode(quire__cur *c, uint64_t *count, quire__buf *out);
+void quire__ddup_encode(quire__buf *b, const uint8_t *entries, size_t n);
 /* Encodes a record from an arena; f must already be in canonical order. */
 void quire__record_encode(quire__buf *b, const uint8_t *arena, const quire__rfield *f,
                           size_t n_fields, const quire__rpart *p, size_t n_parts);

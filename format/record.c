@@ -633,14 +633,15 @@ quire__record_encode_stored(quire__buf *b, const uint8_t *arena, const quire__rf
 }
 
 int
-quire__ddup_decode(quire__cur *c, uint64_t *count, const uint8_t **entries)
+quire__ddup_decode(quire__cur *c, uint64_t *count, quire__buf *out)
 {
     uint8_t version = quire__get_u8(c, "dDUP version");
-    uint64_t n;
+    uint64_t n, i, article = 0;
+    size_t out_len = out != NULL ? out->len : 0;
     if (c->err != 0) {
         return c->err;
     }
-    if (version != 1) {
+    if (version != QUIRE__DDUP_VERSION) {
         c->off -= 1;
         return quire__cur_fail(c, QUIRE_E_FEATURE, "dDUP version");
     }
@@ -650,14 +651,66 @@ quire__ddup_decode(quire__cur *c, uint64_t *count, const uint8_t **entries)
     if (c->err != 0) {
         return c->err;
     }
-    if (n > quire__cur_left(c) / QUIRE__DDUP_ENTRY) {
+    if (n > quire__cur_left(c) / QUIRE__DDUP_MIN_ENTRY) {
         c->off -= 8;
         return quire__cur_fail(c, QUIRE_E_TRUNCATED, "dDUP count");
     }
-    *entries = quire__get_bytes(c, (size_t)n * QUIRE__DDUP_ENTRY, "dDUP entries");
-    if (quire__cur_left(c) != 0) {
-        return quire__cur_fail(c, QUIRE_E_TRAILING, "dDUP entries");
+    if (out != NULL && quire__buf_reserve(out, (size_t)n * QUIRE__DDUP_ENTRY) != 0) {
+        return quire__cur_fail(c, QUIRE_E_NOMEM, "dDUP entries");
+    }
+    for (i = 0; i < n && c->err == 0; i++) {
+        const uint8_t *prefix = quire__get_bytes(c, QUIRE__DDUP_PREFIX, "dDUP entry");
+        size_t at = c->off;
+        uint64_t delta = quire__get_uleb(c, QUIRE_E_FRAME, "dDUP article");
+        uint64_t part;
+        if (c->err == 0 && delta > UINT64_MAX - article) {
+            c->off = at;
+            quire__cur_fail(c, QUIRE_E_FRAME, "dDUP article");
+        }
+        article += delta;
+        at = c->off;
+        part = quire__get_uleb(c, QUIRE_E_FRAME, "dDUP part");
+        if (c->err == 0 && part > UINT32_MAX) {
+            c->off = at;
+            quire__cur_fail(c, QUIRE_E_FRAME, "dDUP part");
+        }
+        if (c->err == 0 && out != NULL) {
+            uint8_t e[QUIRE__DDUP_ENTRY];
+            memset(e, 0, sizeof e);
+            memcpy(e, prefix, QUIRE__DDUP_PREFIX);
+            quire__st64(e + 8, article);
+            quire__st32(e + 16, (uint32_t)part);
+            quire__put_bytes(out, e, sizeof e);
+        }
+    }
+    if (c->err == 0 && quire__cur_left(c) != 0) {
+        quire__cur_fail(c, QUIRE_E_TRAILING, "dDUP entries");
+    }
+    if (c->err != 0) {
+        if (out != NULL) {
+            out->len = out_len;
+        }
+        return c->err;
     }
     *count = n;
-    return c->err;
+    return 0;
+}
+
+void
+quire__ddup_encode(quire__buf *b, const uint8_t *entries, size_t n)
+{
+    uint64_t prev = 0;
+    size_t i;
+    quire__put_u8(b, QUIRE__DDUP_VERSION);
+    quire__put_u8(b, 0);
+    quire__put_u16(b, 0);
+    quire__put_u64(b, n);
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = entries + i * QUIRE__DDUP_ENTRY;
+        uint64_t article = quire__ld64(e + 8);
+        quire__put_bytes(b, e, QUIRE__DDUP_PREFIX);
+        quire__put_uleb(b, article - prev); /* entries come in article order */
+        quire__put_uleb(b, quire__ld32(e + 16));
+        prev = article;
+    }
 }

@@ -352,12 +352,11 @@ walk_frames(run *R, quire_reader *r)
             /* a hint for appends [5.6]: a bad one costs only deduplication */
             quire__cur p;
             uint64_t n = 0;
-            const uint8_t *ent = NULL;
             if (c.err != 0) {
                 break;
             }
             quire__cur_init(&p, f.payload, f.len, off + QUIRE__FRAME_HEAD);
-            if (quire__ddup_decode(&p, &n, &ent) != 0) {
+            if (quire__ddup_decode(&p, &n, NULL) != 0) {
                 emit(R, p.err, QUIRE_SEV_WARNING, p.err_off, (int64_t)off, -1, p.err_what, NULL,
                      "part digest frame (dDUP) malformed: later appends will not deduplicate "
                      "against it");

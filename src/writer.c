@@ -886,12 +886,22 @@ old_part_equals(quire_writer *w, uint64_t t, uint32_t k, const uint8_t *data, si
     return same;
 }
 
+/* The lookup key of a part digest: its dDUP prefix as a number. */
+static uint64_t
+hint_key(const uint8_t dg[32])
+{
+    uint8_t k[8];
+    memset(k, 0, sizeof k);
+    memcpy(k, dg, QUIRE__DDUP_PREFIX);
+    return quire__ld64(k);
+}
+
 /* Looks a part up among the archive's dDUP entries (append). */
 static int
 old_find(quire_writer *w, const uint8_t dg[32], const uint8_t *data, size_t len, uint64_t *t,
          uint32_t *k)
 {
-    uint64_t key = quire__ld64(dg);
+    uint64_t key = hint_key(dg);
     size_t lo = 0, hi = w->n_old;
     while (lo < hi) { /* the first pair with this prefix */
         size_t mid = lo + (hi - lo) / 2;
@@ -972,7 +982,7 @@ dedup_record(quire_writer *w, quire_article *a, const uint8_t **rec, size_t *len
             return e;
         }
         if (dl >= QUIRE__DEDUP_HINT_MIN) {
-            quire__put_bytes(&w->hints, dg, 8);
+            quire__put_u64(&w->hints, hint_key(dg));
             quire__put_u64(&w->hints, w->n_articles);
             quire__put_u32(&w->hints, (uint32_t)i);
             if (w->hints.err != 0) {
@@ -1205,14 +1215,14 @@ quire_writer_finish(quire_writer *w, quire_diag *d)
         return e;
     }
     /* the part digests a later append deduplicates against [5.6] */
-    if (w->hints.len > 0 && w->hints.len + 12 <= w->lim.frame) {
+    if (w->hints.len > 0) {
         head = quire__frame_begin(&w->out, QUIRE__FT_DDUP);
-        quire__put_u8(&w->out, 1);
-        quire__put_u8(&w->out, 0);
-        quire__put_u16(&w->out, 0);
-        quire__put_u64(&w->out, w->hints.len / QUIRE__DDUP_ENTRY);
-        quire__put_bytes(&w->out, w->hints.p, w->hints.len);
-        quire__frame_end(&w->out, head);
+        quire__ddup_encode(&w->out, w->hints.p, w->hints.len / QUIRE__DDUP_ENTRY);
+        if (w->out.err == 0 && w->out.len - head - QUIRE__FRAME_HEAD > w->lim.frame) {
+            w->out.len = head; /* too many to list: later appends store them again */
+        } else {
+            quire__frame_end(&w->out, head);
+        }
         if ((e = emit(w, d)) != 0) {
             return e;
         }
@@ -1286,8 +1296,7 @@ load_hints(quire_writer *w, quire_reader *r)
 {
     quire__frame f;
     quire__cur c;
-    uint64_t n = 0, i;
-    const uint8_t *ent = NULL;
+    uint64_t n = 0, i, kept = 0;
     uint64_t at = r->tr.index_offset + r->index_frame_size;
     if (at + QUIRE__FRAME_OVERHEAD > r->len ||
         quire__reader_frame_at(r, at, r->len, &f, NULL, -1, "dDUP frame") != 0 ||
@@ -1295,23 +1304,32 @@ load_hints(quire_writer *w, quire_reader *r)
         return 0;
     }
     quire__cur_init(&c, f.payload, f.len, at + QUIRE__FRAME_HEAD);
-    if (quire__ddup_decode(&c, &n, &ent) != 0 || n == 0) {
+    if (quire__ddup_decode(&c, &n, &w->hints) != 0) {
+        return c.err == QUIRE_E_NOMEM ? QUIRE_E_NOMEM : 0;
+    }
+    /* an entry past the archive's articles is no hint at all; without it
+     * the entries stay in article order below this checkpoint's */
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = w->hints.p + (size_t)i * QUIRE__DDUP_ENTRY;
+        if (quire__ld64(e + 8) < r->rx.lo.n_articles) {
+            memmove(w->hints.p + (size_t)kept * QUIRE__DDUP_ENTRY, e, QUIRE__DDUP_ENTRY);
+            kept++;
+        }
+    }
+    w->hints.len = (size_t)kept * QUIRE__DDUP_ENTRY;
+    if (kept == 0) {
         return 0;
     }
-    if (n > SIZE_MAX / 16 ||
-        (w->old_sorted = (uint64_t *)quire__malloc(&w->a, (size_t)n * 16)) == NULL) {
+    if (kept > SIZE_MAX / 16 ||
+        (w->old_sorted = (uint64_t *)quire__malloc(&w->a, (size_t)kept * 16)) == NULL) {
         return QUIRE_E_NOMEM;
     }
-    quire__put_bytes(&w->hints, ent, (size_t)n * QUIRE__DDUP_ENTRY);
-    if (w->hints.err != 0) {
-        return w->hints.err;
-    }
-    for (i = 0; i < n; i++) {
-        w->old_sorted[2 * i] = quire__ld64(ent + i * QUIRE__DDUP_ENTRY);
+    for (i = 0; i < kept; i++) {
+        w->old_sorted[2 * i] = quire__ld64(w->hints.p + (size_t)i * QUIRE__DDUP_ENTRY);
         w->old_sorted[2 * i + 1] = i;
     }
-    qsort(w->old_sorted, (size_t)n, 16, cmp_u64pair);
-    w->n_old = (size_t)n;
+    qsort(w->old_sorted, (size_t)kept, 16, cmp_u64pair);
+    w->n_old = (size_t)kept;
     return 0;
 }
 

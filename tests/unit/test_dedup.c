@@ -416,6 +416,69 @@ test_dedup_append(void **state)
     unlink(path);
 }
 
+static int
+count_warnings(void *ctx, const quire_finding *f)
+{
+    ((int *)ctx)[f->severity == QUIRE_SEV_ERROR ? 0 : f->severity == QUIRE_SEV_WARNING ? 1 : 2]++;
+    return 0;
+}
+
+/* A dDUP entry naming an article the archive does not have is no hint: the
+ * append drops it (the part is stored again) and writes a well-formed dDUP
+ * with the archive's other entries and its own, in article order. */
+static void
+test_dedup_hint_past_end(void **state)
+{
+    char path[] = "/tmp/quire-dedup-XXXXXX";
+    int fd = mkstemp(path);
+    uint8_t *before, *after, *f;
+    size_t blen, alen;
+    uint32_t len;
+    int counts[3] = {0, 0, 0};
+    quire_verifier *v;
+    quire_verify_summary sum;
+    FILE *out;
+    (void)state;
+    setup_texts();
+    assert_true(fd >= 0);
+    close(fd);
+    append_file(path, 1, 3, big);
+    before = slurp(path, &blen);
+    f = (uint8_t *)memmem(before, blen, "dDUP", 4);
+    assert_non_null(f);
+    len = quire__ld32(f + 8);
+    /* one entry (article 0's body; 1 and 2 refer to it): prefix, delta, part */
+    assert_int_equal(len, 12 + QUIRE__DDUP_PREFIX + 2);
+    assert_int_equal(f[12 + 12 + QUIRE__DDUP_PREFIX], 0);
+    f[12 + 12 + QUIRE__DDUP_PREFIX] = 0x7f; /* article 127 of 3 */
+    quire__st32(f + 12 + len, quire__crc32(0, f, 12 + (size_t)len));
+    out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(before, 1, blen, out), blen);
+    assert_int_equal(fclose(out), 0);
+    append_file(path, 0, 2, big);
+    after = slurp(path, &alen);
+    /* not found through the hint: the new checkpoint stores the body again */
+    assert_non_null(memmem(after + blen, alen - blen, big, 100));
+    assert_int_equal(quire_verifier_new(&v, NULL), 0);
+    assert_int_equal(quire_verifier_run_memory(v, after, alen, count_warnings, counts, &sum), 0);
+    quire_verifier_free(v);
+    assert_int_equal(counts[0], 0);
+    assert_int_equal(counts[1], 0); /* the new dDUP decodes */
+    f = (uint8_t *)memmem(after + blen, alen - blen, "dDUP", 4);
+    assert_non_null(f);
+    {
+        quire__cur c;
+        uint64_t n = 0;
+        quire__cur_init(&c, f + 12, quire__ld32(f + 8), 0);
+        assert_int_equal(quire__ddup_decode(&c, &n, NULL), 0);
+        assert_int_equal(n, 1); /* article 3's body; the bogus entry is gone */
+    }
+    free(before);
+    free(after);
+    unlink(path);
+}
+
 /* ---- malformed references, written raw ---- */
 
 static void
@@ -605,6 +668,7 @@ main(void)
         cmocka_unit_test(test_dedup_ref_prefix),
         cmocka_unit_test(test_dedup_same_article),
         cmocka_unit_test(test_dedup_append),
+        cmocka_unit_test(test_dedup_hint_past_end),
         cmocka_unit_test(test_dedup_bad_refs),
         cmocka_unit_test(test_dedup_salvage),
     };

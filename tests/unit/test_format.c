@@ -2795,6 +2795,195 @@ test_limits(void **state)
     assert_int_equal(quire__limits_info(QUIRE_LIMIT_ARTICLES, NULL, NULL), 0);
 }
 
+
+/* ====================================================================
+ * LEB128 numbers and the dDUP payload [5.6]
+ * ==================================================================== */
+
+/* decodes n bytes as one LEB128 number: the code, and *v / *used */
+static int
+uleb_of(const uint8_t *p, size_t n, uint64_t *v, size_t *used)
+{
+    quire__cur c;
+    quire__cur_init(&c, p, n, 100);
+    *v = quire__get_uleb(&c, QUIRE_E_FRAME, "n");
+    *used = c.off;
+    if (c.err == QUIRE_E_TRUNCATED) { /* where the bytes ran out */
+        assert_int_equal(c.err_off, 100 + n);
+    } else if (c.err != 0) { /* at the number's first byte */
+        assert_int_equal(c.err_off, 100);
+        assert_int_equal(c.off, 0);
+    }
+    return c.err;
+}
+
+static void
+test_uleb(void **state)
+{
+    static const uint64_t vals[] = {0, 1, 127, 128, 300, 16383, 16384, (uint64_t)1 << 32,
+                                    ((uint64_t)1 << 63) - 1, (uint64_t)1 << 63, UINT64_MAX};
+    static const size_t lens[] = {1, 1, 1, 2, 2, 2, 3, 5, 9, 10, 10};
+    static const uint8_t overlong[] = {0x80, 0x00};
+    static const uint8_t over64[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02};
+    static const uint8_t eleven[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0x00};
+    static const uint8_t cut[] = {0xff, 0xff};
+    talloc t;
+    quire__allocator a = make_alloc(&t);
+    quire__buf b;
+    uint64_t v;
+    size_t i, used;
+    (void)state;
+    for (i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        quire__buf_init(&b, &a, 64);
+        quire__put_uleb(&b, vals[i]);
+        assert_int_equal(b.err, 0);
+        assert_int_equal(b.len, lens[i]); /* the shortest form */
+        quire__put_u8(&b, 0xEE);          /* what follows is not read */
+        assert_int_equal(uleb_of(b.p, b.len, &v, &used), 0);
+        assert_true(v == vals[i]);
+        assert_int_equal(used, lens[i]);
+        quire__buf_free(&b);
+    }
+    assert_int_equal(uleb_of(overlong, sizeof overlong, &v, &used), QUIRE_E_FRAME);
+    assert_int_equal(uleb_of(over64, sizeof over64, &v, &used), QUIRE_E_FRAME);
+    assert_int_equal(uleb_of(eleven, sizeof eleven, &v, &used), QUIRE_E_FRAME);
+    assert_int_equal(uleb_of(cut, sizeof cut, &v, &used), QUIRE_E_TRUNCATED);
+    assert_int_equal(uleb_of(cut, 0, &v, &used), QUIRE_E_TRUNCATED);
+}
+
+/* a dDUP payload head: version, reserved, count */
+static void
+ddup_head(bb *x, unsigned version, uint64_t count)
+{
+    uint8_t t[8];
+    bb_u8(x, version);
+    bb_u8(x, 0);
+    bb_u16(x, 0);
+    quire__st64(t, count);
+    bb_bytes(x, t, 8);
+}
+
+/* decodes x into out (which holds one byte before): the code, the failure's
+ * offset and what; out is left as it was on a failure */
+static int
+ddup_of(const bb *x, quire__buf *out, uint64_t *n, uint64_t *off, const char **what)
+{
+    quire__cur c;
+    size_t before = out->len;
+    int e;
+    quire__cur_init(&c, x->b, x->n, 0);
+    e = quire__ddup_decode(&c, n, out);
+    *off = c.err_off;
+    *what = c.err_what;
+    if (e != 0) {
+        assert_int_equal(out->len, before);
+    }
+    return e;
+}
+
+static void
+test_ddup(void **state)
+{
+    talloc t;
+    quire__allocator a = make_alloc(&t);
+    quire__buf ent, enc, out;
+    bb x;
+    uint64_t n, off;
+    const char *what;
+    uint8_t e[QUIRE__DDUP_ENTRY];
+    static const uint64_t arts[] = {0, 0, 5, 1000000, (uint64_t)1 << 40};
+    static const uint32_t parts[] = {0, 3, 0, UINT32_MAX, 1};
+    size_t i;
+    (void)state;
+    /* entries in article order encode in 8 bytes when deltas and parts are
+     * small, and decode back to themselves */
+    quire__buf_init(&ent, &a, 1 << 20);
+    quire__buf_init(&enc, &a, 1 << 20);
+    quire__buf_init(&out, &a, 1 << 20);
+    for (i = 0; i < 5; i++) {
+        memset(e, 0, sizeof e);
+        memset(e, (int)(0x11 * (i + 1)), QUIRE__DDUP_PREFIX);
+        quire__st64(e + 8, arts[i]);
+        quire__st32(e + 16, parts[i]);
+        quire__put_bytes(&ent, e, sizeof e);
+    }
+    quire__ddup_encode(&enc, ent.p, 5);
+    assert_int_equal(enc.err, 0);
+    /* 12 head + 8 + 8 + 8 + (6 + 3 + 5) + (6 + 6 + 1) */
+    assert_int_equal(enc.len, 12 + 8 + 8 + 8 + 14 + 13);
+    memcpy(x.b, enc.p, enc.len);
+    x.n = enc.len;
+    quire__put_u8(&out, 0x55);
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(out.len, 1 + 5 * QUIRE__DDUP_ENTRY);
+    assert_memory_equal(out.p + 1, ent.p, ent.len);
+    /* version 1 (the 20-byte entries of 1.2.0-1.3.0) and unknown versions */
+    x.b[0] = 1;
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_FEATURE);
+    assert_int_equal(off, 0);
+    assert_string_equal(what, "dDUP version");
+    x.b[0] = QUIRE__DDUP_VERSION;
+    x.b[2] = 1;
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_RESERVED);
+    x.b[2] = 0;
+    /* trailing bytes, a count the bytes cannot hold, entries cut short */
+    x.b[x.n++] = 0;
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_TRAILING);
+    assert_int_equal(off, x.n - 1);
+    x.n -= 2;
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_TRUNCATED);
+    assert_string_equal(what, "dDUP part");
+    x.n = 0;
+    ddup_head(&x, QUIRE__DDUP_VERSION, 3);
+    bb_bytes(&x, "abcdefgh", 8);
+    bb_bytes(&x, "abcdefgh", 8);
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_TRUNCATED);
+    assert_int_equal(off, 4);
+    assert_string_equal(what, "dDUP count");
+    /* a number in a longer form than it needs */
+    x.n = 0;
+    ddup_head(&x, QUIRE__DDUP_VERSION, 2);
+    bb_bytes(&x, "PREFIX", 6);
+    bb_u8(&x, 0x81);
+    bb_u8(&x, 0x00); /* article delta 1 in two bytes */
+    bb_u8(&x, 0);
+    bb_bytes(&x, "PREFIX", 6);
+    bb_u8(&x, 0);
+    bb_u8(&x, 0);
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_FRAME);
+    assert_int_equal(off, 18);
+    assert_string_equal(what, "dDUP article");
+    /* a part index past 32 bits */
+    x.n = 0;
+    ddup_head(&x, QUIRE__DDUP_VERSION, 1);
+    bb_bytes(&x, "PREFIX", 6);
+    bb_u8(&x, 0);
+    bb_bytes(&x, "\x80\x80\x80\x80\x10", 5); /* 2^32 */
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_FRAME);
+    assert_int_equal(off, 19);
+    assert_string_equal(what, "dDUP part");
+    /* articles that add up past 64 bits */
+    x.n = 0;
+    ddup_head(&x, QUIRE__DDUP_VERSION, 2);
+    for (i = 0; i < 2; i++) {
+        bb_bytes(&x, "PREFIX", 6);
+        bb_bytes(&x, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10); /* 2^64 - 1 */
+        bb_u8(&x, 0);
+    }
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), QUIRE_E_FRAME);
+    assert_int_equal(off, 12 + 17 + 6);
+    assert_string_equal(what, "dDUP article");
+    /* no entries at all is well formed */
+    x.n = 0;
+    ddup_head(&x, QUIRE__DDUP_VERSION, 0);
+    assert_int_equal(ddup_of(&x, &out, &n, &off, &what), 0);
+    assert_int_equal(n, 0);
+    quire__buf_free(&ent);
+    quire__buf_free(&enc);
+    quire__buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -2806,6 +2995,8 @@ main(void)
         cmocka_unit_test(test_cursor_bounded),
         cmocka_unit_test(test_buf_growth),
         cmocka_unit_test(test_buf_limit),
+        cmocka_unit_test(test_uleb),
+        cmocka_unit_test(test_ddup),
         cmocka_unit_test(test_crc32),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_frame_roundtrip),

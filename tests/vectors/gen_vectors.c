@@ -639,6 +639,44 @@ gen_valid(void)
     }
     mf_line("valid/appended.quire", "QUIRE_OK", -1, "--keyring keys/keyring");
     n_valid++;
+
+    /* parts stored once (spec 5.6): three articles with the same 1,200-byte
+     * wire copy, the second and third hold references to the first's; the
+     * first's is listed in the dDUP frame, for later appends */
+    {
+        fz_vec v;
+        quire_writer *w = NULL;
+        quire_article *art = NULL;
+        char wire[1201];
+        size_t i, k;
+        memset(&v, 0, sizeof v);
+        memset(&d, 0, sizeof d);
+        static const char line[] = "The harbour authority said the new quay opens in spring. ";
+        for (k = 0; k < sizeof wire - 1; k++) {
+            wire[k] = line[k % (sizeof line - 1)];
+        }
+        wire[sizeof wire - 1] = 0;
+        CHECK(quire_writer_new(&w, NULL));
+        CHECK(quire_writer_set_archive_id(w, archive_id));
+        CHECK(quire_writer_set_checkpoint(w, CREATED, COMMENT, strlen(COMMENT)));
+        CHECK(quire_writer_add_signer(w, K[K_ARCHIVIST].sk, QUIRE_ROLE_ARCHIVIST, NULL));
+        CHECK(quire_writer_open(w, vec_write, &v, &d));
+        CHECK(quire_article_new(&art, NULL));
+        for (i = 0; i < 3; i++) {
+            static const char *const titles[] = {"Quay opens in spring", "New quay in spring",
+                                                 "Spring opening for the quay"};
+            quire_article_clear(art);
+            CHECK(quire_article_set(art, QUIRE_F_TITLE, QUIRE_T_TEXT, titles[i],
+                                    strlen(titles[i])));
+            CHECK(quire_article_add_part(art, "body", 4, "text/plain", 10, wire, strlen(wire)));
+            CHECK(quire_writer_add(w, art, NULL, &d));
+        }
+        CHECK(quire_writer_finish(w, &d));
+        quire_writer_free(w);
+        quire_article_free(art);
+        out_bytes("deduplicated.quire", v.p, v.len, "QUIRE_OK", -1, "-p keys/archivist.pub --strict");
+        fz_vec_free(&v);
+    }
 }
 
 /* The chain of checkpoints (spec 11.3): the first checkpoint's statement
