@@ -177,9 +177,9 @@ for line in sys.stdin:
     done
 }
 
-@test "Reuters with one corrupted byte in the middle of a block: exactly that block's articles lost" {
+@test "Reuters with one corrupted byte in the middle of a block: its articles lost, and those sharing a part with them" {
     require_reuters
-    local size mid off end first n b_off b_first b_n m
+    local size mid off end first n b_off b_first b_n m total n_lost
     size=$(file_size "$R")
     mid=$((size / 2))
     while read -r off end first n; do
@@ -189,21 +189,40 @@ for line in sys.stdin:
         fi
     done < <(layout "$R")
     [[ -n "$b_off" ]] || fail "no block holds the middle of the archive"
+    # parts stored once (spec 5.6): a later article whose record refers to a
+    # part of the block's articles is lost with them
+    python3 - "$R" "$b_first" "$b_n" "$T/refs" <<PY
+$PART_REFS_PY
+import sys
+path, first, n, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+lost = set(range(first, first + n))
+refs = part_refs(path)
+with open(out, "w") as f:
+    for a in sorted(refs):
+        if a not in lost and refs[a] & lost:
+            lost.add(a)
+            print(a, file=f)
+PY
+    n_lost=$((b_n + $(wc -l <"$T/refs")))
     cp "$R" "$T/flip.qr"
     flip_byte "$T/flip.qr" "$mid"
     run --separate-stderr q salvage "$T/flip.qr" -o "$T/out.qr"
     assert_failure 1
-    local total
     total=$(wc -l <"$BATS_FILE_TMPDIR/reuters.ls")
-    [[ "$stderr" == *"recovered $((total - b_n)) of $total articles, $b_n lost"* ]] ||
+    [[ "$stderr" == *"recovered $((total - n_lost)) of $total articles, $n_lost lost"* ]] ||
         fail "counts: $stderr"
     assert_equal "$(grep -c ' lost (block at offset '"$b_off"' damaged: CRC-32 mismatch) \[QUIRE_E_CRC\]$' <<<"$stderr")" "$b_n"
     for m in "$b_first" $((b_first + b_n - 1)); do
         [[ "$stderr" == *"article $m lost (block at offset $b_off damaged: CRC-32 mismatch) [QUIRE_E_CRC]"* ]] ||
             fail "article $m not named: $stderr"
     done
+    while read -r m; do
+        [[ "$stderr" == *"article $m lost (block at offset "*": a part it shares with an earlier article was not recovered) [QUIRE_E_RECORD]"* ]] ||
+            fail "article $m (a reference into the block) not named: $stderr"
+    done <"$T/refs"
     # the others, unchanged and in order
-    digests "$BATS_FILE_TMPDIR/reuters.ls" | sed "$((b_first + 1)),$((b_first + b_n))d" >"$T/want.dg"
+    { seq "$b_first" $((b_first + b_n - 1)); cat "$T/refs"; } >"$T/lost"
+    digests "$BATS_FILE_TMPDIR/reuters.ls" | awk 'NR==FNR {lost[$1+1]=1; next} !(FNR in lost)' "$T/lost" - >"$T/want.dg"
     q ls --json "$T/out.qr" >"$T/out.ls"
     assert_equal "$(digests "$T/out.ls")" "$(cat "$T/want.dg")"
     run q verify -q "$T/out.qr"
