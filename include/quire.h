@@ -919,7 +919,9 @@ typedef struct quire_verifier quire_verifier;
 #define QUIRE_VERIFY_MIN_SIGNATURES 3 /* valid (trusted, with keys) signatures needed, counted
                                          as distinct keys */
 #define QUIRE_VERIFY_THREADS 4        /* blocks checked in parallel, 1..64 (default 1);
-                                         findings come in the same order for any value */
+                                         from 2, a paged index is walked on a thread of
+                                         its own beside the first blocks. Findings come in
+                                         the same order for any value */
 
 QUIRE_API int quire_verifier_new(quire_verifier **out, const quire_alloc *alloc);
 QUIRE_API void quire_verifier_free(quire_verifier *v);

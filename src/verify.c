@@ -63,7 +63,19 @@ typedef struct run {
     int walked; /* 1 when every rule held */
     uint8_t ix_digest[32], ix_root[32];
     uint64_t tab_url[2], tab_date[2];
+    /* the walk, when it runs beside the first round of blocks: the checks
+     * that report before the blocks run once it is done (prelude) */
+    struct walker *walker;
 } run;
+
+/* A paged index's walk on a thread of its own, through its own reader. */
+typedef struct walker {
+    run *R;
+    quire_reader *r;
+    pthread_t tid;
+    int e;
+    quire_diag d;
+} walker;
 
 /* see quire.h */
 int
@@ -960,6 +972,69 @@ vworker_run(void *arg)
     return NULL;
 }
 
+static void *
+walker_run(void *arg)
+{
+    walker *k = (walker *)arg;
+    run *R = k->R;
+    /* one thread: the blocks' workers have the cores */
+    k->e = quire__rx_walk(k->r, 1, R->ix_digest, R->ix_root, R->sum_key, R->tab_url, R->tab_date,
+                          &k->d);
+    return NULL;
+}
+
+/* The walk's verdict, then the frames, the seal and the chain: everything
+ * that reports before the blocks [verify_reader]. */
+static void
+prelude(run *R, quire_reader *r)
+{
+    if (R->walker != NULL) {
+        walker *k = R->walker;
+        pthread_join(k->tid, NULL);
+        R->walker = NULL;
+        if (k->e == 0) {
+            R->walked = 1;
+        } else {
+            emit_diag(R, &k->d, (int64_t)r->tr.index_offset, "");
+        }
+        quire_reader_free(k->r);
+        quire__free(&R->v->a, k);
+    }
+    walk_frames(R, r);
+    check_seal(R, r);
+    check_chain(R, r);
+}
+
+/* Starts the walk of a paged index beside the blocks: 0, or -1 when it
+ * has to run first (one thread, or no thread or memory for it). */
+static int
+walker_start(run *R, quire_reader *r)
+{
+    quire_alloc al;
+    walker *k;
+    if (R->v->threads < 2 || r->rx.lo.n_blocks == 0 ||
+        (k = (walker *)quire__malloc(&R->v->a, sizeof *k)) == NULL) {
+        return -1;
+    }
+    memset(k, 0, sizeof *k);
+    k->R = R;
+    al.alloc = R->v->a.alloc;
+    al.free = R->v->a.free;
+    al.opaque = R->v->a.opaque;
+    if (quire_reader_new(&k->r, &al) != 0) {
+        quire__free(&R->v->a, k);
+        return -1;
+    }
+    quire__reader_share(k->r, r);
+    if (pthread_create(&k->tid, NULL, walker_run, k) != 0) {
+        quire_reader_free(k->r);
+        quire__free(&R->v->a, k);
+        return -1;
+    }
+    R->walker = k;
+    return 0;
+}
+
 static void
 check_records(run *R, quire_reader *r, quire_article *a)
 {
@@ -1020,6 +1095,12 @@ check_records(run *R, quire_reader *r, quire_article *a)
                 pthread_join(tid[t], NULL);
             } /* a thread that could not start left its blocks to the others */
         }
+        if (R->walker != NULL) {
+            prelude(R, r); /* what reports before the blocks */
+            if (R->stop) {
+                break;
+            }
+        }
         for (b = lo; b < hi; b++) {
             bres_flush(R, &res[b - lo]);
         }
@@ -1076,29 +1157,36 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
              "interrupted append?); the checkpoint before them is what is checked",
              (unsigned long long)r->torn_tail);
     }
-    if (quire__rx_paged(r)) { /* the checks of 7.2-7.5 the open left to us */
-        quire_diag d;
-        memset(&d, 0, sizeof d);
-        if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->sum_key,
-                           R->tab_url, R->tab_date, &d) == 0) {
-            R->walked = 1;
-        } else {
-            emit_diag(R, &d, (int64_t)r->tr.index_offset, "");
+    /* the checks of 7.2-7.5 the open left to us: beside the first round of
+     * blocks when there are threads for both (their findings wait for it) */
+    if (!quire__rx_paged(r) || R->v->fast || walker_start(R, r) != 0) {
+        if (quire__rx_paged(r)) {
+            quire_diag d;
+            memset(&d, 0, sizeof d);
+            if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->sum_key,
+                               R->tab_url, R->tab_date, &d) == 0) {
+                R->walked = 1;
+            } else {
+                emit_diag(R, &d, (int64_t)r->tr.index_offset, "");
+            }
         }
+        prelude(R, r);
     }
-    walk_frames(R, r);
-    check_seal(R, r);
-    check_chain(R, r);
     if (!R->v->fast && !R->stop) {
         al.alloc = R->v->a.alloc;
         al.free = R->v->a.free;
         al.opaque = R->v->a.opaque;
-        if ((e = quire_article_new(&a, &al)) != 0) {
+        if ((e = quire_article_new(&a, &al)) == 0) {
+            check_records(R, r, a);
+            quire_article_free(a);
+        }
+        if (R->walker != NULL) { /* no round ran */
+            prelude(R, r);
+        }
+        if (e != 0) {
             emit(R, e, QUIRE_SEV_ERROR, 0, -1, -1, "article", NULL, "out of memory");
             return finish(R);
         }
-        check_records(R, r, a);
-        quire_article_free(a);
         /* every entry was found for its article: with as many entries as
          * the records call for, the tables hold nothing else [7.4, 7.5] */
         if (!R->stop && R->sum->checked == r->rx.lo.n_articles) {
