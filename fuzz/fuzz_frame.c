@@ -8,21 +8,9 @@
 #include "format.h"
 #include "quire.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *
-fz_alloc(void *o, size_t n)
-{
-    (void)o;
-    return malloc(n);
-}
-
-static void
-fz_free(void *o, void *p)
-{
-    (void)o;
-    free(p);
-}
 
 /* A dDUP payload: checked alone, then decoded into entries, which must
  * encode back to the very same bytes (one encoding per list of entries),
@@ -30,7 +18,7 @@ fz_free(void *o, void *p)
 static void
 ddup(quire__cur *p, const uint8_t *payload, size_t len)
 {
-    quire__allocator a = {fz_alloc, fz_free, NULL};
+    quire__allocator a = {fz_heap_alloc, fz_heap_free, NULL};
     quire__buf out, back;
     quire__cur q = *p;
     uint64_t n = 0, n2 = 0;

@@ -13,21 +13,9 @@
 #include "warc.h"
 #include "wdigest.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *
-fz_alloc(void *o, size_t n)
-{
-    (void)o;
-    return malloc(n);
-}
-
-static void
-fz_free(void *o, void *p)
-{
-    (void)o;
-    free(p);
-}
 
 static void
 check_fail(const quire__cur *c, int rc, int allow_nomem)
@@ -48,7 +36,7 @@ check_fail(const quire__cur *c, int rc, int allow_nomem)
 static void
 dechunk(const uint8_t *p, size_t n, size_t max)
 {
-    quire__allocator a = {fz_alloc, fz_free, NULL};
+    quire__allocator a = {fz_heap_alloc, fz_heap_free, NULL};
     quire__cur c;
     quire__buf out;
     int rc;

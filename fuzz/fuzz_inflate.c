@@ -7,27 +7,15 @@
 
 #include "internal.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *
-fz_alloc(void *o, size_t n)
-{
-    (void)o;
-    return malloc(n);
-}
-
-static void
-fz_free(void *o, void *p)
-{
-    (void)o;
-    free(p);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const uint8_t dict[] = "the news of the day said that the government";
-    quire__allocator a = {fz_alloc, fz_free, NULL};
+    quire__allocator a = {fz_heap_alloc, fz_heap_free, NULL};
     size_t raw, i;
     uint8_t *out, *again;
     const char *msg = NULL;

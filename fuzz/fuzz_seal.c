@@ -8,26 +8,14 @@
 #include "format.h"
 #include "quire.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *
-fz_alloc(void *o, size_t n)
-{
-    (void)o;
-    return malloc(n);
-}
-
-static void
-fz_free(void *o, void *p)
-{
-    (void)o;
-    free(p);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    quire__allocator a = {fz_alloc, fz_free, NULL};
+    quire__allocator a = {fz_heap_alloc, fz_heap_free, NULL};
     quire__cur c;
     quire__statement st;
     const uint8_t *stmt;

@@ -11,6 +11,22 @@
 
 #include "quire.h"
 
+/* malloc and free in the shape of an allocator (quire_alloc, and format/'s
+ * quire__allocator), for the harnesses of the byte codecs */
+static inline void *
+fz_heap_alloc(void *o, size_t n)
+{
+    (void)o;
+    return malloc(n);
+}
+
+static inline void
+fz_heap_free(void *o, void *p)
+{
+    (void)o;
+    free(p);
+}
+
 /* An output buffer for quire_writer_open and the exporters: grows by
  * doubling, up to 1 GiB; a failed allocation is a write error (-1), which
  * the library must then report, never a crash of the harness. */

@@ -15,21 +15,9 @@
 #include "warc.h"
 #include "wdigest.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void *
-fz_alloc(void *o, size_t n)
-{
-    (void)o;
-    return malloc(n);
-}
-
-static void
-fz_free(void *o, void *p)
-{
-    (void)o;
-    free(p);
-}
 
 /* A failed cursor names a static what and an offset inside its input. */
 static void
@@ -147,7 +135,7 @@ static void
 block(const uint8_t *blk, size_t len, quire__http_head *hh, const quire__warc_head *wh,
       const uint8_t *whead)
 {
-    quire__allocator a = {fz_alloc, fz_free, NULL};
+    quire__allocator a = {fz_heap_alloc, fz_heap_free, NULL};
     quire__cur c;
     quire__buf out;
     const uint8_t *v;

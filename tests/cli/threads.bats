@@ -33,40 +33,10 @@ load helper
     assert_failure 2
 }
 
-@test "verify with 1, 2 and 7 threads reports the same findings in the same order" {
-    q pack -q --block-size 1024 -o "$T/a.quire" "$DATA"/*.txt "$DATA/sample.jsonl"
-    # damage one block in the middle: its articles are named, the rest pass
-    python3 - "$T/a.quire" <<'PY'
-import struct, sys
-p = sys.argv[1]
-d = bytearray(open(p, 'rb').read())
-off, blocks = 16, []
-while off < len(d):
-    t, ln = d[off:off+4], struct.unpack('<I', d[off+8:off+12])[0]
-    if t == b'BLOK':
-        blocks.append((off, ln))
-    off += 16 + ln
-o, ln = blocks[len(blocks) // 2]
-d[o + 12 + 20 + ln // 3] ^= 0x40
-open(p, 'wb').write(bytes(d))
-PY
-    for j in 1 2 7; do
-        run q verify --json -j "$j" "$T/a.quire"
-        assert_failure 1
-        echo "$output" >"$T/v$j.json"
-    done
-    cmp "$T/v1.json" "$T/v2.json"
-    cmp "$T/v1.json" "$T/v7.json"
-    grep -q QUIRE_E_CRC "$T/v1.json"
-}
-
-@test "verify of a paged index with 1, 2 and 7 threads: the same findings in the same order" {
-    # with threads, the walk of a paged index runs beside the first blocks
-    # and its findings wait for it: damage to an index page and to a block
-    # must come out as with one thread
-    require_corpus
-    q pack -q -o "$T/r.quire" "$CORPUS/news/reuters21578-train.jsonl"
-    python3 - "$T/r.quire" <<'PY'
+# damage ARCHIVE [index]: flips a byte of the block in the middle, and with
+# "index" one in the pages of the (paged) index, two thirds in
+damage() {
+    python3 - "$@" <<'PY'
 import struct, sys
 p = sys.argv[1]
 d = bytearray(open(p, 'rb').read())
@@ -78,20 +48,45 @@ while off < len(d):
     elif t == b'INDX':
         index = (off, ln)
     off += 16 + ln
-o, ln = blocks[len(blocks) // 3]
-d[o + 12 + 20 + ln // 2] ^= 0x40
-o, ln = index
-assert d[o + 12] == 2, "the index is paged (codec 2)"
-d[o + 12 + ln * 2 // 3] ^= 0x40   # inside a page of the article table
+o, ln = blocks[len(blocks) // 2]
+d[o + 12 + 20 + ln // 3] ^= 0x40
+if sys.argv[2:] == ['index']:
+    o, ln = index
+    assert d[o + 12] == 2, "the index is paged (codec 2)"
+    d[o + 12 + ln * 2 // 3] ^= 0x40
 open(p, 'wb').write(bytes(d))
 PY
+}
+
+# same_findings ARCHIVE: verify --json with 1, 2 and 7 threads, all failing
+# with the same findings in the same order (left in $T/v1.json)
+same_findings() {
+    local j
     for j in 1 2 7; do
-        run q verify --json -j "$j" "$T/r.quire"
+        run q verify --json -j "$j" "$1"
         assert_failure 1
         echo "$output" >"$T/v$j.json"
     done
     cmp "$T/v1.json" "$T/v2.json"
     cmp "$T/v1.json" "$T/v7.json"
+}
+
+@test "verify with 1, 2 and 7 threads reports the same findings in the same order" {
+    q pack -q --block-size 1024 -o "$T/a.quire" "$DATA"/*.txt "$DATA/sample.jsonl"
+    # damage one block in the middle: its articles are named, the rest pass
+    damage "$T/a.quire"
+    same_findings "$T/a.quire"
+    grep -q QUIRE_E_CRC "$T/v1.json"
+}
+
+@test "verify of a paged index with 1, 2 and 7 threads: the same findings in the same order" {
+    # with threads, the walk of a paged index runs beside the first blocks
+    # and its findings wait for it: damage to an index page and to a block
+    # must come out as with one thread
+    require_corpus
+    q pack -q -o "$T/r.quire" "$CORPUS/news/reuters21578-train.jsonl"
+    damage "$T/r.quire" index
+    same_findings "$T/r.quire"
     grep -q QUIRE_E_INFLATE "$T/v1.json"
     grep -q QUIRE_E_CRC "$T/v1.json"
 }
