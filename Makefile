@@ -214,6 +214,12 @@ fuzz-merge: $(FUZZ_BINS)
 	    || { echo "fuzz-merge: $$n failed"; exit 1; }; \
 	  echo "fuzz-merge: $$n: $$before -> $$(ls fuzz/corpus/$$n | wc -l) inputs"; done
 
+# make fuzz-speed: each target's executions per second, fuzzing from its corpus (two at a
+# time, one per core; a quiet machine). FUZZ_SPEED_SECONDS per target, default 60.
+FUZZ_SPEED_SECONDS ?= 60
+fuzz-speed: $(FUZZ_BINS)
+	python3 fuzz/speed.py $(FUZZ_SPEED_SECONDS) $(FUZZ_NAMES)
+
 # make campaigns: rewrites fuzz/CAMPAIGNS.md (run table and hours per target) with the runs of
 # fuzz/campaign.sh recorded in build/campaign/summary.tsv.
 campaigns:
@@ -402,7 +408,7 @@ fuzz-msan: $(MSAN_BINS)
 	if [ -n "$$fail" ]; then echo "fuzz-msan: FAILED:$$fail (logs in $(MSAN_DIR)/run/)"; exit 1; fi; \
 	echo "fuzz-msan: $(words $(FUZZ_NAMES)) targets clean, $(MSAN_SECONDS) s each"
 
-.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan fuzz-merge campaigns
+.PHONY: fuzz-mode-check coverage fuzz-build-test fuzz-msan fuzz-merge campaigns fuzz-speed
 
 # keep the objects of the chained pattern rules above (make would delete them as intermediates)
 .PRECIOUS: $(B)/fuzz/core/%.o $(B)/fuzz-mode/core/%.o $(MSAN_DIR)/core/%.o $(COV)/obj/%.o
