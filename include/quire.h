@@ -341,7 +341,9 @@ typedef int (*quire_write_fn)(void *ctx, const void *buf, size_t len);
 #define QUIRE_OPT_BLOCK_SIZE 1 /* target uncompressed block bytes: default 262144 */
 #define QUIRE_OPT_LEVEL 2      /* zlib level 0..9: default 6 (0 writes stored blocks) */
 #define QUIRE_OPT_AUTO_DICT 4  /* 1: take a preset dictionary (32 KiB) from the first block
-                                  when none is set; default 0 */
+                                  when none is set and the archive reaches 2 MiB of
+                                  records (below, it costs more than it wins); the
+                                  first blocks are held until then. Default 0 */
 #define QUIRE_OPT_THREADS 3    /* blocks compressed in parallel, 1..64: default 1. The
                                   output is the same bytes for every value. With more
                                   than one, a custom allocator must be thread-safe. */

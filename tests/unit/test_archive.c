@@ -612,6 +612,76 @@ test_block_adler_mismatch(void **state)
     free_set(v, 40);
 }
 
+/* The automatic dictionary (QUIRE_OPT_AUTO_DICT) is taken only when the
+ * archive reaches 2 MiB of records: below, its 32 KiB would cost more than
+ * the blocks win. Above, the first blocks wait for the decision and the
+ * bytes are the same for any thread count. */
+static void
+pack_auto_dict(size_t kib, int threads, fz_out *out)
+{
+    quire_writer *w = NULL;
+    quire_article *a = NULL;
+    char body[1024];
+    size_t i, k;
+    memset(out, 0, sizeof *out);
+    assert_int_equal(quire_writer_new(&w, NULL), 0);
+    assert_int_equal(quire_article_new(&a, NULL), 0);
+    assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_AUTO_DICT, 1), 0);
+    assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_BLOCK_SIZE, 65536), 0);
+    assert_int_equal(quire_writer_set_option(w, QUIRE_OPT_THREADS, threads), 0);
+    assert_int_equal(quire_writer_set_archive_id(w, (const uint8_t *)"0123456789abcdef"), 0);
+    assert_int_equal(quire_writer_open(w, fz_out_write, out, NULL), 0);
+    for (i = 0; i < kib; i++) { /* about 1 KiB of record each */
+        for (k = 0; k < sizeof body; k++) { /* text that varies, as articles do */
+            body[k] = (char)('a' + (i * 7 + k * 13 + (k >> 5) * i) % 26);
+        }
+        k = (size_t)snprintf(body, 32, "article %zu:", i); /* and no two alike (dedup) */
+        body[k] = ' ';
+        quire_article_clear(a);
+        assert_int_equal(quire_article_add_part(a, "body", 4, "text/plain", 10, body,
+                                                sizeof body - 64), 0);
+        assert_int_equal(quire_writer_add(w, a, NULL, NULL), 0);
+    }
+    assert_int_equal(quire_writer_finish(w, NULL), 0);
+    quire_writer_free(w);
+    quire_article_free(a);
+}
+
+static uint64_t
+dict_size_of(const fz_out *o)
+{
+    quire_reader *r = NULL;
+    uint64_t n = 99;
+    assert_int_equal(quire_reader_new(&r, NULL), 0);
+    assert_int_equal(quire_reader_open_memory(r, o->p, o->len, NULL), 0);
+    assert_int_equal(quire_reader_stat(r, QUIRE_STAT_DICT_SIZE, &n), 0);
+    quire_reader_free(r);
+    {
+        quire_verifier *v = NULL;
+        assert_int_equal(quire_verifier_new(&v, NULL), 0);
+        assert_int_equal(quire_verifier_run_memory(v, o->p, o->len, NULL, NULL, NULL), 0);
+        quire_verifier_free(v);
+    }
+    return n;
+}
+
+static void
+test_auto_dict_threshold(void **state)
+{
+    fz_out small, big, big3;
+    (void)state;
+    pack_auto_dict(1500, 1, &small); /* 1.5 MiB of records in about 24 blocks */
+    assert_int_equal(dict_size_of(&small), 0);
+    pack_auto_dict(2600, 1, &big); /* 2.5 MiB */
+    assert_int_equal(dict_size_of(&big), 32768);
+    pack_auto_dict(2600, 3, &big3);
+    assert_int_equal(big3.len, big.len);
+    assert_memory_equal(big3.p, big.p, big.len);
+    free(small.p);
+    free(big.p);
+    free(big3.p);
+}
+
 /* The block cache (quire_reader_set_cache): reads from cached blocks
  * inflate nothing more; a cache of two blocks, on the same reads, inflates
  * again and again and still gives the same articles. */
@@ -3072,6 +3142,7 @@ main(void)
         cmocka_unit_test(test_block_adler_mismatch),
         cmocka_unit_test(test_inflate_dict_raw_path),
         cmocka_unit_test(test_block_cache),
+        cmocka_unit_test(test_auto_dict_threshold),
         cmocka_unit_test(test_block_cache_in_order),
     };
     int failed = cmocka_run_group_tests_name("archive", tests, NULL, NULL);
