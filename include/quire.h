@@ -996,7 +996,9 @@ QUIRE_API QUIRE_NODISCARD int quire_warc_import(quire_writer *w, const char *pat
 /* Writes every article of r as WARC/1.1 records, one gzip member each, to
  * fn: imported records with their ids, dates, digests and blocks intact,
  * with their warcinfo (once), request and metadata records; any other
- * article as a resource record of its body. */
+ * article as a resource record of its body. fn is called once per record,
+ * and sum counts as the export goes (sum->articles: articles written so
+ * far), so fn may read it to show progress. */
 QUIRE_API QUIRE_NODISCARD int quire_warc_export(quire_reader *r, quire_write_fn fn, void *ctx,
                                                 quire_warc_summary *sum, quire_diag *d);
 

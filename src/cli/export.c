@@ -28,16 +28,30 @@ static const char export_help[] =
     "  --warc          write WARC (the only export format; required)\n"
     "  -o, --output OUT  file to write ('-' for standard output); written to a\n"
     "                  temporary file and renamed into place when complete\n"
-    "  -q, --quiet     no summary on standard error\n"
+    "  -q, --quiet     no progress and no summary on standard error (progress\n"
+    "                  is shown only on a terminal)\n"
     "  -h, --help      this help\n"
     "\n"
     "Exit status: 0 written, 1 an article could not be read (damaged archive:\n"
     "run 'quire verify'), 2 usage or I/O error (no output left behind).\n";
 
+/* the output, and the progress shown on a terminal as records are written */
+typedef struct xout {
+    FILE *f;
+    const quire_warc_summary *sum; /* counts as the export goes */
+    uint64_t count, shown;
+    int show;
+} xout;
+
 static int
 file_write(void *ctx, const void *buf, size_t len)
 {
-    return write_all((FILE *)ctx, buf, len);
+    xout *x = (xout *)ctx;
+    if (x->show && (x->shown == 0 || x->sum->articles >= x->shown + 1000)) {
+        x->shown = x->sum->articles > 0 ? x->sum->articles : 1;
+        progress_show("export", x->sum->articles, x->count);
+    }
+    return write_all(x->f, buf, len);
 }
 
 int
@@ -53,6 +67,7 @@ cmd_export(int argc, char **argv)
     int warc = 0, c, e, st;
     quire_reader *r;
     quire_warc_summary sum;
+    xout x;
     quire_diag d;
     FILE *f;
     optind = 1;
@@ -89,7 +104,17 @@ cmd_export(int argc, char **argv)
         }
     }
     memset(&d, 0, sizeof d);
-    e = quire_warc_export(r, file_write, f, &sum, &d);
+    memset(&x, 0, sizeof x);
+    x.f = f;
+    x.sum = &sum;
+    quire_reader_stat(r, QUIRE_STAT_ARTICLES, &x.count);
+    /* progress on a terminal, unless the WARC goes to that terminal */
+    x.show = !quiet && is_tty(stderr) && (f != stdout || !is_tty(stdout));
+    e = quire_warc_export(r, file_write, &x, &sum, &d);
+    if (x.show && e == QUIRE_OK) {
+        progress_show("export", sum.articles, x.count);
+    }
+    progress_clear();
     st = e == QUIRE_OK ? EXIT_VALID : report(in, e, &d);
     if (f != stdout) {
         if (fclose(f) != 0 && st == EXIT_VALID) {

@@ -151,3 +151,19 @@ PY
     run -0 q verify -p "$T/k.pub" "$T/a.quire"
     assert_output --partial "valid: 54 articles"
 }
+
+@test "export on a terminal shows its progress on one line, and clears it before the summary" {
+    q pack -q -o "$T/a.quire" "$DATA/sample.jsonl" "$DATA"/*.txt
+    n=$(q info "$T/a.quire" | sed -n 's/^articles: *//p')
+    run on_tty "" "$QUIRE" export --warc "$T/a.quire" -o "$T/a.warc.gz"
+    assert_success
+    assert_output --partial "quire: export: 0 of $n articles (0%)"
+    assert_output --partial "quire: export: $n of $n articles (100%)"$'\e[K'"quire: exported $n articles"
+    # not when standard error is not a terminal, nor with -q
+    run --separate-stderr q export --warc "$T/a.quire" -o "$T/b.warc.gz"
+    refute [ -z "$stderr" ]
+    [[ "$stderr" != *"quire: export:"* ]] || fail "progress off a terminal: $stderr"
+    run on_tty "" "$QUIRE" export -q --warc "$T/a.quire" -o "$T/c.warc.gz"
+    assert_output ""
+    cmp "$T/a.warc.gz" "$T/b.warc.gz"
+}
