@@ -177,6 +177,7 @@ struct quire_reader {
     size_t len;
     void *map; /* mmap'ed region to unmap, or NULL */
     size_t map_len;
+    int map_borrowed; /* map is another reader's: pages are given back from it, never unmapped */
 
     quire__header hdr;
     quire__trailer tr;
@@ -245,6 +246,9 @@ void quire__reader_release(const quire_reader *r, uint64_t off, uint64_t len);
 /* A reader on p's bytes that borrows p's inflated index (reader.c); w is
  * new, and is freed before p. */
 void quire__reader_share(quire_reader *w, const quire_reader *p);
+/* And the mapping too, so that w gives back the pages it reads
+ * (quire__reader_release) as p would; p still unmaps. */
+void quire__reader_share_mapping(quire_reader *w, const quire_reader *p);
 
 /* ---- deduplicated parts [5.6], refs.c ---- */
 /* Gives the stored record of article t; the bytes stay valid until the

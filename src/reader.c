@@ -80,6 +80,7 @@ quire__reader_share(quire_reader *w, const quire_reader *p)
     w->a = a;
     w->map = NULL;      /* p unmaps */
     w->map_len = 0;
+    w->map_borrowed = 0;
     w->index_raw = NULL; /* borrowed: w->ix points into p's */
     quire__rx_share(&w->rx); /* but its own page cache */
     cache_init(w); /* w->n_cache stays p's */
@@ -104,6 +105,14 @@ quire__reader_share(quire_reader *w, const quire_reader *p)
     w->sblk_cap = 0;
 }
 
+void
+quire__reader_share_mapping(quire_reader *w, const quire_reader *p)
+{
+    w->map = p->map;
+    w->map_len = p->map_len;
+    w->map_borrowed = 1;
+}
+
 /* see quire.h */
 void
 quire_reader_free(quire_reader *r)
@@ -112,7 +121,7 @@ quire_reader_free(quire_reader *r)
     if (r == NULL) {
         return;
     }
-    if (r->map != NULL) {
+    if (r->map != NULL && !r->map_borrowed) {
         munmap(r->map, r->map_len);
     }
     quire__free(&r->a, r->index_raw);

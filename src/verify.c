@@ -1026,6 +1026,9 @@ walker_start(run *R, quire_reader *r)
         return -1;
     }
     quire__reader_share(k->r, r);
+    /* the walk gives back each index page it inflates, as it did on r: a
+     * 1 GB archive's index is 100 MB */
+    quire__reader_share_mapping(k->r, r);
     if (pthread_create(&k->tid, NULL, walker_run, k) != 0) {
         quire_reader_free(k->r);
         quire__free(&R->v->a, k);
