@@ -62,7 +62,12 @@ NOTES = """Rows with artifacts, looked into:
   the CPU time still missing.
 - Session 6 split fuzz_warc_import (import, verify, export, re-import: 730 exec/s) in two:
   fuzz_warc_import keeps the import and the verify, fuzz_warc_export the export and re-import.
-  The warc_import rows before 2026-11-28T16:50Z ran the whole of it."""
+  The warc_import rows before 2026-11-28T16:50Z ran the whole of it.
+- Session 6 (rows from 2026-11-28T16:39Z): roundtrip, seal, inflate and the new warc_export ran
+  three at a time on the two cores, beside builds, tests and a clean-clone CI run; campaign.sh
+  topped each up to its CPU time, hence the short seal rows. Their exec/s per wall second are
+  low for that reason; the speed of every target alone on a core is `make fuzz-speed`'s (the
+  closing note of session 6 lists it)."""
 
 
 # Targets whose harness changed: their speed is taken from runs after this date only.

@@ -1,10 +1,11 @@
 /* fuzz_warc_export.c - the WARC export (src/warc.c) of what the import made
  * of any bytes: the input is imported into an in-memory archive, that
  * archive exported as WARC/1.1, and the export imported again; it must give
- * the same number of articles. Up to 32 articles: an input of a few KB can
+ * the same number of articles. Up to 8 articles: an input of a few KB can
  * hold hundreds (repeated gzip members), each parsed as HTML three times
- * over; the round trip of the first 32 is as telling and keeps this target
- * near 1,000 exec/s. */
+ * over; the round trip of 8 takes every path of the export (warcinfo once,
+ * requests and metadata with their record, resources) and ran at 775
+ * exec/s from the corpus of session 6, against 670 with 32. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -25,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     n = fz_warc_import(data, size, &a);
-    if (n > 32) {
+    if (n > 8) {
         free(a.p);
         return 0;
     }
