@@ -112,7 +112,7 @@ quire__get_i64(quire__cur *c, const char *what)
 }
 
 uint64_t
-quire__get_uleb(quire__cur *c, int code, const char *what)
+quire__get_uleb(quire__cur *c, uint64_t max, int code, const char *what)
 {
     size_t start = c->off, i;
     uint64_t v = 0;
@@ -131,7 +131,7 @@ quire__get_uleb(quire__cur *c, int code, const char *what)
         }
         v |= (uint64_t)(b & 0x7f) << (7 * i);
         if ((b & 0x80) == 0) {
-            if (b == 0 && i > 0) { /* a longer form of a shorter number */
+            if ((b == 0 && i > 0) || v > max) { /* a longer form, or over max */
                 break;
             }
             return v;

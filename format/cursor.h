@@ -54,12 +54,13 @@ const uint8_t *quire__get_bytes(quire__cur *c, size_t n, const char *what);
 /* Returns a pointer to n bytes, or NULL when n exceeds max (QUIRE_E_LIMIT)
  * or what remains (QUIRE_E_TRUNCATED). The limit is checked first. */
 const uint8_t *quire__get_bounded(quire__cur *c, uint64_t n, uint64_t max, const char *what);
-/* An unsigned LEB128 number: 7 bits a byte, low bits first, the high bit
- * set on every byte but the last; at most 10 bytes and in its shortest
- * form (no last byte 0 after the first, the 10th byte 0 or 1). Fails with
- * QUIRE_E_TRUNCATED when the bytes run out, with code (at its first byte)
- * when the number is too long or not in its shortest form. */
-uint64_t quire__get_uleb(quire__cur *c, int code, const char *what);
+/* An unsigned LEB128 number, at most max: 7 bits a byte, low bits first,
+ * the high bit set on every byte but the last; at most 10 bytes and in its
+ * shortest form (no last byte 0 after the first, the 10th byte 0 or 1).
+ * Fails with QUIRE_E_TRUNCATED when the bytes run out, with code (at its
+ * first byte) when the number is too long, not in its shortest form, or
+ * over max. */
+uint64_t quire__get_uleb(quire__cur *c, uint64_t max, int code, const char *what);
 /* Fails with QUIRE_E_RESERVED unless v == 0. */
 void quire__expect_zero(quire__cur *c, uint64_t v, const char *what);
 

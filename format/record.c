@@ -660,20 +660,10 @@ quire__ddup_decode(quire__cur *c, uint64_t *count, quire__buf *out)
     }
     for (i = 0; i < n && c->err == 0; i++) {
         const uint8_t *prefix = quire__get_bytes(c, QUIRE__DDUP_PREFIX, "dDUP entry");
-        size_t at = c->off;
-        uint64_t delta = quire__get_uleb(c, QUIRE_E_FRAME, "dDUP article");
+        /* the articles' sum stays below 2^64 */
         uint64_t part;
-        if (c->err == 0 && delta > UINT64_MAX - article) {
-            c->off = at;
-            quire__cur_fail(c, QUIRE_E_FRAME, "dDUP article");
-        }
-        article += delta;
-        at = c->off;
-        part = quire__get_uleb(c, QUIRE_E_FRAME, "dDUP part");
-        if (c->err == 0 && part > UINT32_MAX) {
-            c->off = at;
-            quire__cur_fail(c, QUIRE_E_FRAME, "dDUP part");
-        }
+        article += quire__get_uleb(c, UINT64_MAX - article, QUIRE_E_FRAME, "dDUP article");
+        part = quire__get_uleb(c, UINT32_MAX, QUIRE_E_FRAME, "dDUP part");
         if (c->err == 0 && out != NULL) {
             uint8_t e[QUIRE__DDUP_ENTRY];
             memset(e, 0, sizeof e);

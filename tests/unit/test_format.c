@@ -2806,7 +2806,7 @@ uleb_of(const uint8_t *p, size_t n, uint64_t *v, size_t *used)
 {
     quire__cur c;
     quire__cur_init(&c, p, n, 100);
-    *v = quire__get_uleb(&c, QUIRE_E_FRAME, "n");
+    *v = quire__get_uleb(&c, UINT64_MAX, QUIRE_E_FRAME, "n");
     *used = c.off;
     if (c.err == QUIRE_E_TRUNCATED) { /* where the bytes ran out */
         assert_int_equal(c.err_off, 100 + n);
