@@ -972,14 +972,31 @@ vworker_run(void *arg)
     return NULL;
 }
 
+/* A paged index's walk into R's results (any thread); its verdict is
+ * given by walk_verdict (the calling thread, in the findings' order). */
+static int
+walk_index(run *R, quire_reader *r, int threads, quire_diag *d)
+{
+    memset(d, 0, sizeof *d);
+    return quire__rx_walk(r, threads, R->ix_digest, R->ix_root, R->sum_key, R->tab_url,
+                          R->tab_date, d);
+}
+
+static void
+walk_verdict(run *R, const quire_reader *r, int e, const quire_diag *d)
+{
+    if (e == 0) {
+        R->walked = 1;
+    } else {
+        emit_diag(R, d, (int64_t)r->tr.index_offset, "");
+    }
+}
+
 static void *
 walker_run(void *arg)
 {
     walker *k = (walker *)arg;
-    run *R = k->R;
-    /* one thread: the blocks' workers have the cores */
-    k->e = quire__rx_walk(k->r, 1, R->ix_digest, R->ix_root, R->sum_key, R->tab_url, R->tab_date,
-                          &k->d);
+    k->e = walk_index(k->R, k->r, 1, &k->d); /* one thread: the workers have the cores */
     return NULL;
 }
 
@@ -992,11 +1009,7 @@ prelude(run *R, quire_reader *r)
         walker *k = R->walker;
         pthread_join(k->tid, NULL);
         R->walker = NULL;
-        if (k->e == 0) {
-            R->walked = 1;
-        } else {
-            emit_diag(R, &k->d, (int64_t)r->tr.index_offset, "");
-        }
+        walk_verdict(R, r, k->e, &k->d);
         quire_reader_free(k->r);
         quire__free(&R->v->a, k);
     }
@@ -1161,18 +1174,13 @@ verify_reader(run *R, quire_reader *r, const void *buf, size_t len, int opened, 
              (unsigned long long)r->torn_tail);
     }
     /* the checks of 7.2-7.5 the open left to us: beside the first round of
-     * blocks when there are threads for both (their findings wait for it) */
-    if (!quire__rx_paged(r) || R->v->fast || walker_start(R, r) != 0) {
-        if (quire__rx_paged(r)) {
-            quire_diag d;
-            memset(&d, 0, sizeof d);
-            if (quire__rx_walk(r, R->v->threads, R->ix_digest, R->ix_root, R->sum_key,
-                               R->tab_url, R->tab_date, &d) == 0) {
-                R->walked = 1;
-            } else {
-                emit_diag(R, &d, (int64_t)r->tr.index_offset, "");
-            }
-        }
+     * blocks when there are threads for both (their findings wait for it),
+     * else here */
+    if (quire__rx_paged(r) && (R->v->fast || walker_start(R, r) != 0)) {
+        quire_diag d;
+        walk_verdict(R, r, walk_index(R, r, R->v->threads, &d), &d);
+    }
+    if (R->walker == NULL) {
         prelude(R, r);
     }
     if (!R->v->fast && !R->stop) {
